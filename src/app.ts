@@ -1,0 +1,46 @@
+/**
+ * Builds the Hono app from its dependencies. It never listens: tests call `app.request()`, Node serves
+ * it through @hono/node-server and Deno through `Deno.serve(app.fetch)`.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Deps } from './domain/deps.ts';
+import { ApiError } from './errors.ts';
+import { fail } from './http/respond.ts';
+import { authRoutes } from './routes/auth.ts';
+import { buyerRoutes } from './routes/buyer.ts';
+import { healthRoutes } from './routes/health.ts';
+import { sellerRoutes } from './routes/seller.ts';
+
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export function createApp(d: Deps) {
+  const app = new Hono();
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => fail(c, 413, `request body larger than ${MAX_BODY_BYTES} bytes`),
+    }),
+  );
+  app.route('/', healthRoutes(d));
+  app.route('/auth', authRoutes(d));
+  app.route('/seller', sellerRoutes(d));
+  app.route('/buyer', buyerRoutes(d));
+
+  const knownPaths = new Set(app.routes.map((r) => r.path));
+  app.notFound((c) =>
+    knownPaths.has(c.req.path)
+      ? fail(c, 405, `method ${c.req.method} not allowed on ${c.req.path}`)
+      : fail(c, 404, `no such path: ${c.req.path}`),
+  );
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return fail(c, error.code, error.message, error.headers);
+    d.log.error('unhandled error', {
+      path: c.req.path,
+      error: error instanceof Error ? error.stack : String(error),
+    });
+    return fail(c, 500, 'internal error');
+  });
+  return app;
+}

@@ -1,0 +1,100 @@
+/**
+ * Authentication of requests: by session token (header `token`) or by password. Password checks use
+ * the verification cache; mutations pass the verified epoch to their script, which re-checks it in
+ * Redis, and a cached verification refused there is retried once with a fresh one.
+ */
+import { Code, expectOk, scriptError } from '../lua/codes.ts';
+import type { Reply, ScriptCalls } from '../lua/scripts.ts';
+import type { RedisClient } from '../redis/connect.ts';
+import type { Keys } from '../redis/keys.ts';
+import { runCalls } from '../actors/entity-actor.ts';
+import { type VerificationCache, verifyPassword } from './passwords.ts';
+import type { TokenSigner } from './tokens.ts';
+
+/** What an unknown user id answers on this endpoint: 511, or 401 where API.md says so. */
+export type UnknownUser = 511 | 401;
+
+export interface GuardDeps {
+  redis: RedisClient;
+  keys: Keys;
+  scripts: ScriptCalls;
+  tokens: TokenSigner;
+  cache: VerificationCache;
+  now: () => number;
+}
+
+const unauthorized = (user: string) => scriptError(Code.AUTH_FAILED, { user_id: user });
+
+export function createGuard(d: GuardDeps) {
+  async function checkPassword(user: string, password: string, unknown: UnknownUser) {
+    const cached = d.cache.get(user, password);
+    if (cached) return { epoch: cached, cached: true };
+    const [state, stored, epoch] = await d.redis.hmget(d.keys.user(user), 'state', 'pw', 'epoch');
+    if (!state)
+      throw unknown === 511 ? scriptError(Code.USER_MISSING, { user_id: user }) : unauthorized(user);
+    if (state !== 'active' || !stored || !epoch || !(await verifyPassword(stored, password))) {
+      throw unauthorized(user);
+    }
+    d.cache.set(user, password, epoch);
+    return { epoch, cached: false };
+  }
+
+  return {
+    checkPassword,
+
+    /** Checks a session token for `user`: 511 when the user does not exist, 401 when invalid. */
+    async token(
+      user: string,
+      token: string | undefined,
+    ): Promise<{ epoch: string; id: string; expires: number }> {
+      const claims = d.tokens.read(token, user, d.now());
+      const [result] = await runCalls(d.redis, [d.scripts.authToken(user, claims?.e ?? '', claims?.j ?? '')]);
+      if (!result?.ok) throw result?.error ?? new Error('no reply');
+      expectOk(result.value, { user_id: user });
+      if (!claims) throw unauthorized(user);
+      return { epoch: claims.e, id: claims.j, expires: claims.x };
+    },
+
+    /**
+     * Verifies the password, then runs `action` with the verified epoch. A cached verification that
+     * the script refuses (password changed elsewhere) is dropped and verified afresh once.
+     */
+    async withPassword(
+      user: string,
+      password: string,
+      unknown: UnknownUser,
+      action: (epoch: string) => Promise<Reply>,
+    ): Promise<Reply> {
+      const first = await checkPassword(user, password, unknown);
+      let reply = await action(first.epoch);
+      if (reply.code === Code.AUTH_FAILED && first.cached) {
+        d.cache.forget(user);
+        reply = await action((await checkPassword(user, password, unknown)).epoch);
+      }
+      if (reply.code === Code.USER_MISSING || reply.code === Code.AUTH_FAILED) {
+        d.cache.forget(user);
+        throw unauthorized(user);
+      }
+      return reply;
+    },
+
+    /** For reads: verifies the password and that the epoch still holds (one extra field read). */
+    async readAs<T>(
+      user: string,
+      password: string,
+      unknown: UnknownUser,
+      read: () => Promise<{ epoch: string | null | undefined; value: T }>,
+    ): Promise<T> {
+      const first = await checkPassword(user, password, unknown);
+      const result = await read();
+      if (result.epoch === first.epoch) return result.value;
+      d.cache.forget(user);
+      const fresh = await checkPassword(user, password, unknown);
+      const again = await read();
+      if (again.epoch !== fresh.epoch) throw unauthorized(user);
+      return again.value;
+    },
+  };
+}
+
+export type Guard = ReturnType<typeof createGuard>;

@@ -1,0 +1,61 @@
+/**
+ * Session tokens: signed (HMAC-SHA256), per terminal, expiring, many valid at once. A token carries
+ * the user id, terminal, the user's epoch when it was issued, its own id and expiry. Whether it is
+ * still valid (epoch unchanged, not logged out) is checked in Redis by the authToken script.
+ */
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { RedisClient } from '../redis/connect.ts';
+import type { Keys } from '../redis/keys.ts';
+
+export interface TokenClaims {
+  u: string;
+  t: string;
+  e: string;
+  j: string;
+  x: number;
+}
+
+const b64 = (data: Buffer | string) => Buffer.from(data).toString('base64url');
+
+export class TokenSigner {
+  constructor(
+    private readonly secret: Buffer,
+    private readonly ttlMs: number,
+  ) {}
+
+  private sign(body: string): Buffer {
+    return createHmac('sha256', this.secret).update(body).digest();
+  }
+
+  issue(user: string, terminal: string, epoch: string, now: number): string {
+    const claims: TokenClaims = { u: user, t: terminal, e: epoch, j: randomUUID(), x: now + this.ttlMs };
+    const body = b64(JSON.stringify(claims));
+    return `${body}.${b64(this.sign(body))}`;
+  }
+
+  /** The claims of a well-signed, unexpired token issued to `user`; otherwise undefined. */
+  read(token: string | undefined, user: string, now: number): TokenClaims | undefined {
+    if (!token) return undefined;
+    const [body, signature, extra] = token.split('.');
+    if (!body || !signature || extra !== undefined) return undefined;
+    const given = Buffer.from(signature, 'base64url');
+    const expected = this.sign(body);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    try {
+      const claims = JSON.parse(Buffer.from(body, 'base64url').toString()) as TokenClaims;
+      return claims.u === user && claims.x > now ? claims : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** The signing secret: TOKEN_SECRET, or one random secret stored once in Redis for every process. */
+export async function loadTokenSecret(redis: RedisClient, keys: Keys, configured?: string): Promise<Buffer> {
+  if (configured) return Buffer.from(configured);
+  const key = keys.tokenSecret();
+  await redis.set(key, randomBytes(32).toString('hex'), 'NX');
+  const stored = await redis.get(key);
+  if (!stored) throw new Error('token secret missing from Redis');
+  return Buffer.from(stored, 'hex');
+}

@@ -1,0 +1,44 @@
+/**
+ * Boots the service for any runtime: parses the environment, connects to Redis (or starts the
+ * embedded one), wires the dependencies, starts the in-process workers unless WORKERS=off, and
+ * builds the app. `shutdown` undoes it all in reverse.
+ */
+import type { Worker } from 'bullmq';
+import { startOrderWorker } from '../workers/order-worker.ts';
+import { createApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { createDeps } from './deps.ts';
+import { createLogger } from './log.ts';
+import { connectRedis } from './redis/connect.ts';
+
+export async function boot(env: Record<string, string | undefined>) {
+  const config = loadConfig(env);
+  const log = createLogger(config.LOG_LEVEL);
+  const redis = await connectRedis(config, (line) => log.info(line));
+  const deps = await createDeps(redis.client, config, log);
+  const worker: Worker | undefined = config.WORKERS === 'inline' ? startOrderWorker(redis, deps) : undefined;
+  const app = createApp(deps);
+  log.info('service ready', { redis: redis.describe, workers: config.WORKERS });
+  let closing: Promise<void> | undefined;
+  const shutdown = () => {
+    closing ??= (async () => {
+      await worker?.close();
+      await deps.close();
+      await redis.close();
+    })();
+    return closing;
+  };
+  return { app, config, log, deps, redis, shutdown };
+}
+
+/** Runs `shutdown` once on SIGINT/SIGTERM, then exits. */
+export function exitOnSignals(shutdown: () => Promise<unknown>, before?: () => void): void {
+  const stop = (signal: string) => {
+    before?.();
+    shutdown()
+      .catch((error) => process.stderr.write(`shutdown after ${signal} failed: ${String(error)}\n`))
+      .finally(() => process.exit(0));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}

@@ -1,0 +1,41 @@
+/**
+ * The environment, parsed once at boot with a schema. A bad value stops the process with a message
+ * naming the variable; everything else reads the typed `Config`.
+ */
+import * as v from 'valibot';
+
+const int = (fallback: number, min = 0) =>
+  v.pipe(
+    v.optional(v.string(), String(fallback)),
+    v.transform(Number),
+    v.number(),
+    v.integer(),
+    v.minValue(min),
+  );
+
+const EnvSchema = v.object({
+  PORT: int(5000, 0),
+  HOST: v.optional(v.string(), '0.0.0.0'),
+  REDIS_URL: v.optional(v.pipe(v.string(), v.url())),
+  REDIS_CLUSTER_NODES: v.optional(v.pipe(v.string(), v.regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/))),
+  DATA_DIR: v.optional(v.string(), './data'),
+  KEY_PREFIX: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9_-]{1,32}$/)), 'bs'),
+  ORDER_TIMEOUT_SECONDS: int(900, 1),
+  TOKEN_TTL_SECONDS: int(3600, 1),
+  TOKEN_SECRET: v.optional(v.pipe(v.string(), v.minLength(16))),
+  MAILBOX_CAPACITY: int(1000, 1),
+  ASK_TIMEOUT_MS: int(5000, 1),
+  PASSWORD_CACHE_SECONDS: int(60, 0),
+  WORKERS: v.optional(v.picklist(['inline', 'off']), 'inline'),
+  LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
+});
+
+export type Config = v.InferOutput<typeof EnvSchema>;
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const result = v.safeParse(EnvSchema, env);
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const name = issue?.path?.map((p) => String(p.key)).join('.') ?? '?';
+  throw new Error(`invalid environment variable ${name}: ${issue?.message ?? 'bad value'}`);
+}

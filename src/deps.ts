@@ -1,0 +1,62 @@
+/**
+ * Wires the domain's dependencies from a Redis connection and the configuration.
+ */
+import { createActorSystem } from './actors/system.ts';
+import { createGuard } from './auth/guard.ts';
+import { VerificationCache } from './auth/passwords.ts';
+import { loadTokenSecret, TokenSigner } from './auth/tokens.ts';
+import type { Config } from './config.ts';
+import type { Deps, Logger } from './domain/deps.ts';
+import { createOrderQueue } from './jobs/queue.ts';
+import { scriptCalls } from './lua/scripts.ts';
+import type { RedisClient } from './redis/connect.ts';
+import { keySpace } from './redis/keys.ts';
+
+export type DepsConfig = Pick<
+  Config,
+  | 'KEY_PREFIX'
+  | 'ORDER_TIMEOUT_SECONDS'
+  | 'TOKEN_TTL_SECONDS'
+  | 'TOKEN_SECRET'
+  | 'MAILBOX_CAPACITY'
+  | 'ASK_TIMEOUT_MS'
+  | 'PASSWORD_CACHE_SECONDS'
+>;
+
+export async function createDeps(
+  redis: RedisClient,
+  config: DepsConfig,
+  log: Logger,
+): Promise<Deps & { close(): Promise<void> }> {
+  const keys = keySpace(config.KEY_PREFIX);
+  const scripts = scriptCalls(keys);
+  const now = () => Date.now();
+  const tokens = new TokenSigner(
+    await loadTokenSecret(redis, keys, config.TOKEN_SECRET),
+    config.TOKEN_TTL_SECONDS * 1000,
+  );
+  const cache = new VerificationCache(config.PASSWORD_CACHE_SECONDS * 1000);
+  const actors = createActorSystem(redis, scripts, {
+    capacity: config.MAILBOX_CAPACITY,
+    timeoutMs: config.ASK_TIMEOUT_MS,
+  });
+  const queue = createOrderQueue(redis, keys);
+  const guard = createGuard({ redis, keys, scripts, tokens, cache, now });
+  return {
+    config,
+    redis,
+    keys,
+    scripts,
+    actors,
+    guard,
+    tokens,
+    cache,
+    queue,
+    log,
+    now,
+    async close() {
+      actors.stopAll();
+      await queue.close();
+    },
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * Stores: open a store, list and restock books, read a stock level, and the seller's order lists.
+ */
+import { ApiError } from '../errors.ts';
+import { Code, expectOk, scriptError } from '../lua/codes.ts';
+import type { Deps } from './deps.ts';
+import { type OrderView, orderView, type Page, pageRange } from './order-view.ts';
+
+export async function createStore(d: Deps, user: string, token: string | undefined, store: string) {
+  await d.guard.token(user, token);
+  // The user's store set is written first, as intent; readers keep only stores the user owns.
+  await d.redis.sadd(d.keys.userStores(user), store);
+  const reply = await d.actors.store(store, { type: 'open', owner: user, now: d.now() });
+  if (reply.code === Code.STORE_EXISTS && reply.values[0] !== user) {
+    await d.redis.srem(d.keys.userStores(user), store);
+  }
+  expectOk(reply, { user_id: user, store_id: store });
+}
+
+export interface NewBook {
+  id: string;
+  price: number;
+  json: string;
+}
+
+export async function addBook(
+  d: Deps,
+  user: string,
+  token: string | undefined,
+  store: string,
+  book: NewBook,
+  stock: number,
+) {
+  await d.guard.token(user, token);
+  const reply = await d.actors.store(store, {
+    type: 'addBook',
+    owner: user,
+    bookId: book.id,
+    price: book.price,
+    stock,
+    json: book.json,
+  });
+  expectOk(reply, { user_id: user, store_id: store, book_id: book.id });
+}
+
+export async function addStock(
+  d: Deps,
+  user: string,
+  token: string | undefined,
+  store: string,
+  bookId: string,
+  add: number,
+) {
+  await d.guard.token(user, token);
+  const reply = await d.actors.store(store, { type: 'restock', owner: user, bookId, add });
+  expectOk(reply, { user_id: user, store_id: store, book_id: bookId });
+}
+
+export async function stockLevel(d: Deps, store: string, bookId: string): Promise<number> {
+  const [[, exists], [, level]] = (await d.redis
+    .pipeline()
+    .exists(d.keys.store(store))
+    .hget(d.keys.stock(store), bookId)
+    .exec()) as [[unknown, number], [unknown, string | null]];
+  if (!exists) throw scriptError(Code.STORE_MISSING, { store_id: store });
+  if (level === null) throw scriptError(Code.BOOK_MISSING, { store_id: store, book_id: bookId });
+  return Number(level);
+}
+
+/** Orders of the given stores, newest first, one page of them, with the total count. */
+async function ordersOfStores(d: Deps, stores: string[], page: Page) {
+  const [, last] = pageRange(page);
+  const perStore = await Promise.all(
+    stores.map(async (store) => {
+      const [[, total], [, ids]] = (await d.redis
+        .pipeline()
+        .zcard(d.keys.storeOrders(store))
+        .zrevrange(d.keys.storeOrders(store), 0, last, 'WITHSCORES')
+        .exec()) as [[unknown, number], [unknown, string[]]];
+      const entries: { store: string; orderId: string; at: number }[] = [];
+      for (let i = 0; i + 1 < ids.length; i += 2)
+        entries.push({ store, orderId: ids[i] ?? '', at: Number(ids[i + 1]) });
+      return { total, entries };
+    }),
+  );
+  const [first] = pageRange(page);
+  const chosen = perStore
+    .flatMap((s) => s.entries)
+    .sort((a, b) => b.at - a.at || (a.orderId < b.orderId ? 1 : -1))
+    .slice(first, last + 1);
+  const orders = await Promise.all(
+    chosen.map(async ({ store, orderId }) => {
+      const buyer = await d.redis.hget(d.keys.reservation(store, orderId), 'buyer');
+      return buyer ? orderView(orderId, await d.redis.hgetall(d.keys.order(buyer, orderId))) : undefined;
+    }),
+  );
+  return {
+    orders: orders.filter((o): o is OrderView => o !== undefined),
+    total: perStore.reduce((sum, s) => sum + s.total, 0),
+  };
+}
+
+async function ownedStores(d: Deps, user: string): Promise<string[]> {
+  const candidates = await d.redis.smembers(d.keys.userStores(user));
+  const owners = await Promise.all(candidates.map((store) => d.redis.hget(d.keys.store(store), 'owner')));
+  return candidates.filter((_, i) => owners[i] === user).sort();
+}
+
+export async function oneStoreOrders(d: Deps, user: string, password: string, store: string, page: Page) {
+  // Codes in API.md order: 511 (user), 513 (store), 401 (password), 522 (not the owner).
+  const [state, owner] = await Promise.all([
+    d.redis.hget(d.keys.user(user), 'state'),
+    d.redis.hget(d.keys.store(store), 'owner'),
+  ]);
+  if (!state) throw scriptError(Code.USER_MISSING, { user_id: user });
+  if (!owner) throw scriptError(Code.STORE_MISSING, { store_id: store });
+  return d.guard.readAs(user, password, 511, async () => {
+    const epoch = await d.redis.hget(d.keys.user(user), 'epoch');
+    if (owner !== user) throw new ApiError(522, `store ${store} is not owned by user ${user}`);
+    return { epoch, value: await ordersOfStores(d, [store], page) };
+  });
+}
+
+export async function allStoreOrders(d: Deps, user: string, password: string, page: Page) {
+  return d.guard.readAs(user, password, 511, async () => {
+    const [epoch, stores] = await Promise.all([
+      d.redis.hget(d.keys.user(user), 'epoch'),
+      ownedStores(d, user),
+    ]);
+    if (stores.length === 0) throw scriptError(Code.NO_STORE, { user_id: user });
+    return { epoch, value: await ordersOfStores(d, stores, page) };
+  });
+}

@@ -1,0 +1,28 @@
+#!lua
+--[[
+  Lists a new book in a store with its price and initial stock.
+  Input:
+    KEYS[1] store hash
+    KEYS[2] stock (book id -> level)
+    KEYS[3] supplied (book id -> initial + restocks)
+    KEYS[4] prices (book id -> cents)
+    KEYS[5] books (book id -> JSON fields)
+    ARGV[1] acting user id (must own the store)
+    ARGV[2] book id
+    ARGV[3] price (cents)
+    ARGV[4] initial stock level
+    ARGV[5] book JSON
+  Output:
+    {0} listed
+    {4} store missing, {6} not the owner, {8} book id exists in this store
+]]
+local owner = redis.call('HGET', KEYS[1], 'owner')
+if not owner then return {4} end
+if owner ~= ARGV[1] then return {6} end
+local bookId = ARGV[2]
+if redis.call('HEXISTS', KEYS[4], bookId) == 1 then return {8} end
+redis.call('HSET', KEYS[2], bookId, ARGV[4])
+redis.call('HSET', KEYS[3], bookId, ARGV[4])
+redis.call('HSET', KEYS[4], bookId, ARGV[3])
+redis.call('HSET', KEYS[5], bookId, ARGV[5])
+return {0}

@@ -1,0 +1,20 @@
+#!lua
+--[[
+  Restocks a listed book.
+  Input:
+    KEYS[1] store hash
+    KEYS[2] stock (book id -> level)
+    KEYS[3] supplied (book id -> initial + restocks)
+    ARGV[1] acting user id (must own the store)
+    ARGV[2] book id
+    ARGV[3] amount to add (> 0)
+  Output:
+    {0, newLevel}
+    {4} store missing, {6} not the owner, {7} book missing in this store
+]]
+local owner = redis.call('HGET', KEYS[1], 'owner')
+if not owner then return {4} end
+if owner ~= ARGV[1] then return {6} end
+if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 0 then return {7} end
+redis.call('HINCRBY', KEYS[3], ARGV[2], ARGV[3])
+return {0, redis.call('HINCRBY', KEYS[2], ARGV[2], ARGV[3])}

@@ -1,0 +1,24 @@
+#!lua
+--[[
+  The buyer cancels an unpaid order. Its stock is returned afterwards by releaseReservation.
+  Input:
+    KEYS[1] buyer's user hash
+    KEYS[2] order hash
+    ARGV[1] epoch the password was verified against
+    ARGV[2] now (ms)
+  Output:
+    {0, storeId} cancelled now
+    {1} user missing, {2} auth failed, {10} no such order, {15} cancelled already,
+    {13} paid already (no longer cancellable)
+]]
+--@include checkUser
+--@include orderStatus
+local userKey, orderKey = KEYS[1], KEYS[2]
+local failed = checkUser(userKey, ARGV[1])
+if failed then return {failed} end
+local status = orderStatus(orderKey)
+if not status then return {10} end
+if status == 'cancelled' then return {15} end
+if status ~= 'unpaid' then return {13} end
+redis.call('HSET', orderKey, 'status', 'cancelled', 'cancelled_at', ARGV[2], 'cancel_reason', 'buyer')
+return {0, redis.call('HGET', orderKey, 'store')}

@@ -1,0 +1,27 @@
+#!lua
+--[[
+  The buyer confirms receipt of a paid (shipped or not) order: the escrow is released, to be
+  credited to the seller by creditPayout.
+  Input:
+    KEYS[1] buyer's user hash
+    KEYS[2] order hash
+    ARGV[1] epoch the password was verified against
+    ARGV[2] now (ms)
+  Output:
+    {0, seller, amount}
+    {1} user missing, {2} auth failed, {10} no such order, {15} cancelled, {12} not paid,
+    {17} received already
+]]
+--@include checkUser
+--@include orderStatus
+local userKey, orderKey = KEYS[1], KEYS[2]
+local failed = checkUser(userKey, ARGV[1])
+if failed then return {failed} end
+local status = orderStatus(orderKey)
+if not status then return {10} end
+if status == 'cancelled' then return {15} end
+if status == 'unpaid' then return {12} end
+if status == 'received' then return {17} end
+local order = redis.call('HMGET', orderKey, 'seller', 'amount')
+redis.call('HSET', orderKey, 'status', 'received', 'escrow', '0', 'received_at', ARGV[2])
+return {0, order[1], order[2]}

@@ -1,0 +1,8 @@
+-- Returns nil when the user exists, is active and its epoch (bumped by password change and
+-- unregister) equals `epoch`; else the script code to return: 1 user missing, 2 auth failed.
+local function checkUser(userKey, epoch)
+  local u = redis.call('HMGET', userKey, 'state', 'epoch')
+  if not u[1] then return 1 end
+  if u[1] ~= 'active' or u[2] ~= epoch then return 2 end
+  return nil
+end

@@ -1,0 +1,33 @@
+#!lua
+--[[
+  Pays an order to the platform: the amount leaves the buyer's balance and is held as the order's
+  escrow. An unpaid order past its deadline is cancelled here instead (the expiry and the payment
+  have exactly one outcome).
+  Input:
+    KEYS[1] buyer's user hash
+    KEYS[2] order hash
+    ARGV[1] epoch the password was verified against
+    ARGV[2] now (ms)
+  Output:
+    {0} paid
+    {1} user missing, {2} auth failed, {10} no such order, {15, expiredNow} cancelled (expiredNow = 1
+    when this call cancelled it), {16} paid already, {11} balance too low
+]]
+--@include checkUser
+--@include orderStatus
+local userKey, orderKey = KEYS[1], KEYS[2]
+local failed = checkUser(userKey, ARGV[1])
+if failed then return {failed} end
+local status = orderStatus(orderKey)
+if not status then return {10} end
+if status == 'cancelled' then return {15, 0} end
+if status ~= 'unpaid' then return {16} end
+local order = redis.call('HMGET', orderKey, 'amount', 'expires_at')
+if tonumber(order[2]) <= tonumber(ARGV[2]) then
+  redis.call('HSET', orderKey, 'status', 'cancelled', 'cancelled_at', ARGV[2], 'cancel_reason', 'expired')
+  return {15, 1}
+end
+if tonumber(redis.call('HGET', userKey, 'balance')) < tonumber(order[1]) then return {11} end
+redis.call('HINCRBY', userKey, 'balance', '-' .. order[1])
+redis.call('HSET', orderKey, 'status', 'paid', 'escrow', order[1], 'paid_at', ARGV[2])
+return {0}

@@ -1,0 +1,19 @@
+#!lua
+--[[
+  Returns a held reservation's stock, once. Called only after the order was cancelled (or was never
+  created), so a sold reservation is never released.
+  Input:
+    KEYS[1] reservation hash
+    KEYS[2] stock (book id -> level)
+  Output:
+    {0} released now
+    {21} nothing to do (no reservation, or released already)
+]]
+local resvKey, stockKey = KEYS[1], KEYS[2]
+if redis.call('HGET', resvKey, 'state') ~= 'held' then return {21} end
+local items = cjson.decode(redis.call('HGET', resvKey, 'items'))
+for _, item in ipairs(items) do
+  redis.call('HINCRBY', stockKey, item[1], item[2])
+end
+redis.call('HSET', resvKey, 'state', 'released')
+return {0}

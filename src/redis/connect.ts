@@ -1,0 +1,78 @@
+/**
+ * Connects to the store of record: a Redis Cluster (REDIS_CLUSTER_NODES), a single Redis (REDIS_URL)
+ * or the embedded default. Every client made here has the Lua scripts defined. A Redis that cannot be
+ * reached at start is a fatal, explained error.
+ */
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { Config } from '../config.ts';
+import { defineScripts } from '../lua/load.ts';
+import { type EmbeddedRedis, startEmbeddedRedis } from './embedded.ts';
+
+export type RedisClient = Redis | Cluster;
+
+export interface RedisConnection {
+  /** The shared command client (scripts defined). */
+  client: RedisClient;
+  /** A new client to the same Redis, e.g. for BullMQ workers (`maxRetriesPerRequest: null`). */
+  duplicate(options?: Partial<RedisOptions>): RedisClient;
+  describe: string;
+  close(): Promise<void>;
+}
+
+export async function connectRedis(
+  config: Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'DATA_DIR'>,
+  log: (line: string) => void,
+): Promise<RedisConnection> {
+  let embedded: EmbeddedRedis | undefined;
+  let make: (options?: Partial<RedisOptions>) => RedisClient;
+  let describe: string;
+  if (config.REDIS_CLUSTER_NODES) {
+    const nodes = config.REDIS_CLUSTER_NODES.split(',').map((node) => {
+      const at = node.lastIndexOf(':');
+      return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
+    });
+    make = (options) => new Cluster(nodes, { redisOptions: { ...options } });
+    describe = `Redis Cluster ${config.REDIS_CLUSTER_NODES}`;
+  } else if (config.REDIS_URL) {
+    const url = config.REDIS_URL;
+    make = (options) => new Redis(url, { ...options });
+    describe = `Redis ${new URL(url).host}`;
+  } else {
+    embedded = await startEmbeddedRedis(config.DATA_DIR, log);
+    const path = embedded.socket;
+    make = (options) => new Redis({ path, ...options });
+    describe = `embedded Redis on ${path}`;
+  }
+  const duplicate = (options?: Partial<RedisOptions>) => {
+    const client = make(options);
+    defineScripts(client);
+    return client;
+  };
+  const client = duplicate();
+  let lastError = '';
+  client.on('error', (error: Error) => {
+    if (error.message !== lastError) log(`redis: ${error.message}`);
+    lastError = error.message;
+  });
+  try {
+    await Promise.race([
+      client.ping(),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(lastError || 'no answer in 10 s')), 10_000),
+      ),
+    ]);
+  } catch (error) {
+    client.disconnect();
+    await embedded?.stop();
+    throw new Error(`cannot reach ${describe}: ${(error as Error).message}`);
+  }
+  return {
+    client,
+    duplicate,
+    describe,
+    async close() {
+      await client.quit().catch(() => client.disconnect());
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * The one place that builds Redis keys. Every key carries the hash tag of its aggregate
+ * (`{u:<user>}`, `{s:<store>}`, `{q:orders}`) so each Lua script touches a single slot. Client ids are
+ * percent-encoded (`%`, `{`, `}`, `:`) so no crafted id can move a key to another slot or make two
+ * different ids build the same key.
+ */
+const encode = (id: string) => id.replace(/[%{}:]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+export function keySpace(prefix: string) {
+  const u = (user: string) => `${prefix}:{u:${encode(user)}}`;
+  const s = (store: string) => `${prefix}:{s:${encode(store)}}`;
+  return {
+    prefix,
+    /** hash: state, pw, epoch, balance, deposited, created_at */
+    user: (user: string) => `${u(user)}:user`,
+    /** sorted set: revoked token ids scored by their expiry */
+    revoked: (user: string) => `${u(user)}:revoked`,
+    /** set: store ids this user tried to open (filtered by the store's owner when read) */
+    userStores: (user: string) => `${u(user)}:stores`,
+    /** hash per order, in the buyer's slot */
+    order: (buyer: string, orderId: string) => `${u(buyer)}:order:${encode(orderId)}`,
+    /** sorted set: the buyer's order ids by creation time */
+    buyerOrders: (buyer: string) => `${u(buyer)}:orders`,
+    /** set: order ids already paid out to this user as a seller */
+    payouts: (seller: string) => `${u(seller)}:payouts`,
+    /** hash: owner, created_at */
+    store: (store: string) => `${s(store)}:store`,
+    /** hash: book id -> stock level */
+    stock: (store: string) => `${s(store)}:stock`,
+    /** hash: book id -> initial stock + all restocks (for the stock invariant) */
+    supplied: (store: string) => `${s(store)}:supplied`,
+    /** hash: book id -> price in cents */
+    prices: (store: string) => `${s(store)}:prices`,
+    /** hash: book id -> book fields as JSON */
+    books: (store: string) => `${s(store)}:books`,
+    /** hash per order: buyer, state (held | released), items, amount */
+    reservation: (store: string, orderId: string) => `${s(store)}:resv:${encode(orderId)}`,
+    /** sorted set: the store's order ids by creation time */
+    storeOrders: (store: string) => `${s(store)}:orders`,
+    /** string: the token signing secret shared by every process */
+    tokenSecret: () => `${prefix}:{cfg}:token-secret`,
+    /** BullMQ prefix, with its own hash tag */
+    queuePrefix: () => `${prefix}:{q:orders}`,
+  };
+}
+
+export type Keys = ReturnType<typeof keySpace>;

@@ -1,0 +1,37 @@
+/**
+ * /auth: register, unregister, login, logout, password.
+ */
+import { Hono } from 'hono';
+import * as accounts from '../domain/accounts.ts';
+import type { Deps } from '../domain/deps.ts';
+import { parseBody } from '../http/body.ts';
+import { ok } from '../http/respond.ts';
+import { schemas } from '../http/schemas.ts';
+
+export function authRoutes(d: Deps) {
+  return new Hono()
+    .post('/register', async (c) => {
+      const b = await parseBody(c, schemas.register);
+      await accounts.register(d, b.user_id, b.password);
+      return ok(c);
+    })
+    .post('/unregister', async (c) => {
+      const b = await parseBody(c, schemas.unregister);
+      await accounts.unregister(d, b.user_id, b.password);
+      return ok(c);
+    })
+    .post('/login', async (c) => {
+      const b = await parseBody(c, schemas.login);
+      return ok(c, { token: await accounts.login(d, b.user_id, b.password, b.terminal) });
+    })
+    .post('/logout', async (c) => {
+      const b = await parseBody(c, schemas.logout);
+      await accounts.logout(d, b.user_id, c.req.header('token'));
+      return ok(c);
+    })
+    .post('/password', async (c) => {
+      const b = await parseBody(c, schemas.password);
+      await accounts.changePassword(d, b.user_id, b.oldPassword, b.newPassword);
+      return ok(c);
+    });
+}

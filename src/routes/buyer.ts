@@ -1,0 +1,58 @@
+/**
+ * /buyer: orders (new, pay, cancel, confirm receipt, queries), funds and balance, auto-cancel.
+ */
+import { Hono } from 'hono';
+import * as accounts from '../domain/accounts.ts';
+import type { Deps } from '../domain/deps.ts';
+import * as orders from '../domain/orders.ts';
+import { parseBody } from '../http/body.ts';
+import { ok } from '../http/respond.ts';
+import { schemas } from '../http/schemas.ts';
+
+export function buyerRoutes(d: Deps) {
+  const app = new Hono();
+  app.post('/new_order', async (c) => {
+    const b = await parseBody(c, schemas.newOrder);
+    return ok(c, {
+      order_id: await orders.newOrder(d, b.user_id, c.req.header('token'), b.store_id, b.books),
+    });
+  });
+  for (const path of ['/pay_to_platform', '/payment']) {
+    app.post(path, async (c) => {
+      const b = await parseBody(c, schemas.pay);
+      await orders.pay(d, b.user_id, b.password, b.order_id);
+      return ok(c);
+    });
+  }
+  app.post('/add_funds', async (c) => {
+    const b = await parseBody(c, schemas.addFunds);
+    await accounts.addFunds(d, b.user_id, b.password, b.add_value);
+    return ok(c);
+  });
+  app.post('/confirm_receipt_and_pay_toseller', async (c) => {
+    const b = await parseBody(c, schemas.confirmReceipt);
+    await orders.confirmReceipt(d, b.user_id, b.password, b.order_id);
+    return ok(c);
+  });
+  app.post('/query_order_status', async (c) => {
+    const b = await parseBody(c, schemas.orderStatus);
+    const order = await orders.buyerOrder(d, b.user_id, b.password, b.order_id);
+    return ok(c, { order_status: order.status, order });
+  });
+  app.post('/query_buyer_all_orders', async (c) => {
+    const b = await parseBody(c, schemas.buyerOrders);
+    const page = { page: b.page, page_size: b.page_size };
+    return ok(c, { ...(await orders.buyerOrders(d, b.user_id, b.password, page)), ...page });
+  });
+  app.post('/cancel_order', async (c) => {
+    const b = await parseBody(c, schemas.cancelOrder);
+    await orders.cancel(d, b.user_id, b.password, b.order_id);
+    return ok(c);
+  });
+  app.post('/query_balance', async (c) => {
+    const b = await parseBody(c, schemas.balance);
+    return ok(c, { balance: await accounts.balance(d, b.user_id, b.password) });
+  });
+  app.post('/auto_cancel_expired_orders', async (c) => ok(c, { cancelled: await orders.cancelExpired(d) }));
+  return app;
+}

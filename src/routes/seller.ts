@@ -1,0 +1,51 @@
+/**
+ * /seller: open stores, list and restock books, ship orders, the seller's order lists, stock levels.
+ */
+import { Hono } from 'hono';
+import type { Deps } from '../domain/deps.ts';
+import * as orders from '../domain/orders.ts';
+import * as stores from '../domain/stores.ts';
+import { parseBody } from '../http/body.ts';
+import { ok } from '../http/respond.ts';
+import { schemas } from '../http/schemas.ts';
+
+export function sellerRoutes(d: Deps) {
+  return new Hono()
+    .post('/create_store', async (c) => {
+      const b = await parseBody(c, schemas.createStore);
+      await stores.createStore(d, b.user_id, c.req.header('token'), b.store_id);
+      return ok(c);
+    })
+    .post('/add_book', async (c) => {
+      const b = await parseBody(c, schemas.addBook);
+      const { pictures: _pictures, ...fields } = b.book_info;
+      const book = { id: fields.id, price: fields.price, json: JSON.stringify(fields) };
+      await stores.addBook(d, b.user_id, c.req.header('token'), b.store_id, book, b.stock_level);
+      return ok(c);
+    })
+    .post('/add_stock_level', async (c) => {
+      const b = await parseBody(c, schemas.addStock);
+      await stores.addStock(d, b.user_id, c.req.header('token'), b.store_id, b.book_id, b.add_stock_level);
+      return ok(c);
+    })
+    .post('/ship', async (c) => {
+      const b = await parseBody(c, schemas.ship);
+      await orders.ship(d, b.user_id, c.req.header('token'), b.store_id, b.order_id);
+      return ok(c);
+    })
+    .post('/query_one_store_orders', async (c) => {
+      const b = await parseBody(c, schemas.oneStoreOrders);
+      const page = { page: b.page, page_size: b.page_size };
+      const result = await stores.oneStoreOrders(d, b.user_id, b.password, b.store_id, page);
+      return ok(c, { ...result, ...page });
+    })
+    .post('/query_all_store_orders', async (c) => {
+      const b = await parseBody(c, schemas.allStoreOrders);
+      const page = { page: b.page, page_size: b.page_size };
+      return ok(c, { ...(await stores.allStoreOrders(d, b.user_id, b.password, page)), ...page });
+    })
+    .post('/get_stock_level', async (c) => {
+      const b = await parseBody(c, schemas.stockLevel);
+      return ok(c, { stock_level: await stores.stockLevel(d, b.store_id, b.book_id) });
+    });
+}

@@ -1,0 +1,37 @@
+/**
+ * The BullMQ worker of the "orders" queue. Every job is a follow-up for one order and runs
+ * `reconcile`, which is idempotent (delivery is at least once). An expiry that fires before the
+ * order's deadline (clock drift) is put back to wait for it.
+ */
+import { DelayedError, type Job, Worker } from 'bullmq';
+import * as v from 'valibot';
+import type { Deps } from '../src/domain/deps.ts';
+import { reconcile } from '../src/domain/reconcile.ts';
+import { jobCatalog, type OrderRef, QUEUE_NAME } from '../src/jobs/catalog.ts';
+import type { RedisConnection } from '../src/redis/connect.ts';
+
+export function startOrderWorker(redis: RedisConnection, d: Deps, concurrency = 16) {
+  const worker = new Worker<OrderRef>(
+    QUEUE_NAME,
+    async (job: Job<OrderRef>, token?: string) => {
+      const ref = v.parse(jobCatalog.expire.payload, job.data);
+      const result = await reconcile(d, ref);
+      if (result.status === 'unpaid') {
+        const expiresAt = Number(await d.redis.hget(d.keys.order(ref.buyer, ref.orderId), 'expires_at'));
+        await job.moveToDelayed(Math.max(expiresAt, d.now() + 100), token);
+        throw new DelayedError();
+      }
+      return result.status;
+    },
+    {
+      connection: redis.duplicate({ maxRetriesPerRequest: null }),
+      prefix: d.keys.queuePrefix(),
+      concurrency,
+    },
+  );
+  worker.on('failed', (job, error) =>
+    d.log.warn('order job failed', { job: job?.id, attempts: job?.attemptsMade, error: error.message }),
+  );
+  worker.on('error', (error) => d.log.error('order worker error', { error: error.message }));
+  return worker;
+}
