@@ -3,11 +3,12 @@
  * the verification cache; mutations pass the verified epoch to their script, which re-checks it in
  * Redis, and a cached verification refused there is retried once with a fresh one.
  */
+
+import { runCalls } from '../actors/entity-actor.ts';
 import { Code, expectOk, scriptError } from '../lua/codes.ts';
 import type { Reply, ScriptCalls } from '../lua/scripts.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { Keys } from '../redis/keys.ts';
-import { runCalls } from '../actors/entity-actor.ts';
 import { type VerificationCache, verifyPassword } from './passwords.ts';
 import type { TokenSigner } from './tokens.ts';
 

@@ -1,8 +1,9 @@
 /**
  * Accounts: register, unregister, log in and out, change password, top up or withdraw, balance.
  */
-import { Code, expectOk, scriptError } from '../lua/codes.ts';
+
 import { hashPassword } from '../auth/passwords.ts';
+import { Code, expectOk, scriptError } from '../lua/codes.ts';
 import type { Deps } from './deps.ts';
 
 export async function register(d: Deps, user: string, password: string): Promise<void> {

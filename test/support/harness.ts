@@ -1,0 +1,66 @@
+/**
+ * Test harness: the service's dependencies on the run's real Redis under a key prefix of the test
+ * file's own, the app built from them, and a client that speaks to it through `app.request()`.
+ */
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { createApp } from '../../src/app.ts';
+import { createDeps } from '../../src/deps.ts';
+import { connectRedis, type RedisClient } from '../../src/redis/connect.ts';
+import { createLogger } from '../../src/log.ts';
+import type { Client, Reply } from './client.ts';
+
+export const uniquePrefix = () => `t${randomBytes(5).toString('hex')}`;
+
+export const redisEnv = () => inject('redisEnv');
+
+export interface Harness {
+  prefix: string;
+  deps: Awaited<ReturnType<typeof createDeps>>;
+  redis: RedisClient;
+  client: Client;
+  close(): Promise<void>;
+}
+
+export async function startHarness(overrides: { ORDER_TIMEOUT_SECONDS?: number; MAILBOX_CAPACITY?: number } = {}): Promise<Harness> {
+  const prefix = uniquePrefix();
+  const connection = await connectRedis({ ...redisEnv(), DATA_DIR: '' }, () => {});
+  const deps = await createDeps(
+    connection.client,
+    {
+      KEY_PREFIX: prefix,
+      ORDER_TIMEOUT_SECONDS: overrides.ORDER_TIMEOUT_SECONDS ?? 900,
+      TOKEN_TTL_SECONDS: 3600,
+      TOKEN_SECRET: undefined,
+      MAILBOX_CAPACITY: overrides.MAILBOX_CAPACITY ?? 1000,
+      ASK_TIMEOUT_MS: 10_000,
+      PASSWORD_CACHE_SECONDS: 60,
+    },
+    createLogger('warn'),
+  );
+  const app = createApp(deps);
+  const client: Client = {
+    async post(path, body, headers = {}) {
+      const response = await app.request(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      return { status: response.status, headers: response.headers, body: (await response.json()) as Reply['body'] };
+    },
+    async get(path) {
+      const response = await app.request(path);
+      return { status: response.status, headers: response.headers, body: (await response.json()) as Reply['body'] };
+    },
+  };
+  return {
+    prefix,
+    deps,
+    redis: connection.client,
+    client,
+    async close() {
+      await deps.close();
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * Starts the real server as a child process, on Node (@hono/node-server) or on Deno, on a free
+ * loopback port against the run's Redis under its own key prefix, and waits until /healthz answers.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export type Runtime = 'node' | 'deno';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServerProcess {
+  baseUrl: string;
+  port: number;
+  child: ChildProcess;
+  output(): string;
+  /** SIGTERM and wait for exit. */
+  stop(): Promise<void>;
+  /** Sends a signal (e.g. SIGKILL) and waits for exit. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+}
+
+export async function startServer(runtime: Runtime, env: Record<string, string | undefined>, port?: number): Promise<ServerProcess> {
+  const listenPort = port ?? (await freePort());
+  const [command, args] =
+    runtime === 'node'
+      ? [process.execPath, ['--import', 'tsx', 'src/server.ts']]
+      : [`${root}node_modules/.bin/deno`, ['run', '-A', 'src/server.deno.ts']];
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(listenPort), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const baseUrl = `http://127.0.0.1:${listenPort}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${runtime} server exited early:\n${output}`);
+    try {
+      if ((await fetch(`${baseUrl}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${runtime} server did not answer /healthz within 60 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const kill = async (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
+  return { baseUrl, port: listenPort, child, output: () => output, stop: () => kill('SIGTERM'), kill };
+}
