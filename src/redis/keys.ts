@@ -6,6 +6,13 @@
  */
 const encode = (id: string) => id.replace(/[%{}:]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
+/** The id an encoded key part stands for. */
+export const decodeId = (part: string) =>
+  part.replace(/%([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+
+/** Escapes the characters SCAN's MATCH treats as glob syntax. */
+const glob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
+
 export function keySpace(prefix: string) {
   const u = (user: string) => `${prefix}:{u:${encode(user)}}`;
   const s = (store: string) => `${prefix}:{s:${encode(store)}}`;
@@ -39,6 +46,13 @@ export function keySpace(prefix: string) {
     storeOrders: (store: string) => `${s(store)}:orders`,
     /** string: the token signing secret shared by every process */
     tokenSecret: () => `${prefix}:{cfg}:token-secret`,
+    /** SCAN patterns over the whole key space (for the invariant checker). */
+    patterns: {
+      users: `${prefix}:{u:*}:user`,
+      orders: `${prefix}:{u:*}:order:*`,
+      stores: `${prefix}:{s:*}:store`,
+      reservations: (store: string) => `${glob(s(store))}:resv:*`,
+    },
     /** BullMQ prefix, with its own hash tag */
     queuePrefix: () => `${prefix}:{q:orders}`,
   };

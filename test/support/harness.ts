@@ -8,6 +8,7 @@ import { createApp } from '../../src/app.ts';
 import { createDeps } from '../../src/deps.ts';
 import { connectRedis, type RedisClient } from '../../src/redis/connect.ts';
 import { createLogger } from '../../src/log.ts';
+import { startOrderWorker } from '../../workers/order-worker.ts';
 import type { Client, Reply } from './client.ts';
 
 export const uniquePrefix = () => `t${randomBytes(5).toString('hex')}`;
@@ -22,7 +23,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(overrides: { ORDER_TIMEOUT_SECONDS?: number; MAILBOX_CAPACITY?: number } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  ORDER_TIMEOUT_SECONDS?: number;
+  MAILBOX_CAPACITY?: number;
+  /** Run the order worker in-process, as the server does by default. */
+  worker?: boolean;
+}
+
+export async function startHarness(overrides: HarnessOptions = {}): Promise<Harness> {
   const prefix = uniquePrefix();
   const connection = await connectRedis({ ...redisEnv(), DATA_DIR: '' }, () => {});
   const deps = await createDeps(
@@ -38,6 +46,7 @@ export async function startHarness(overrides: { ORDER_TIMEOUT_SECONDS?: number; 
     },
     createLogger('warn'),
   );
+  const worker = overrides.worker ? startOrderWorker(connection, deps) : undefined;
   const app = createApp(deps);
   const client: Client = {
     async post(path, body, headers = {}) {
@@ -59,6 +68,7 @@ export async function startHarness(overrides: { ORDER_TIMEOUT_SECONDS?: number; 
     redis: connection.client,
     client,
     async close() {
+      await worker?.close();
       await deps.close();
       await connection.close();
     },

@@ -1,0 +1,25 @@
+#!/bin/sh
+# One command from a clean clone to a serving process: installs the locked dependencies when they are
+# missing or stale, installs Debian's redis-server when the embedded default needs it and this machine
+# can (root with apt-get), then serves the app on Node (default) or Deno (`start.sh deno`).
+set -e
+cd "$(dirname "$0")/.."
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund >&2
+fi
+
+if [ -z "$REDIS_URL" ] && [ -z "$REDIS_CLUSTER_NODES" ] && ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "bookstore: installing redis-server (Debian package) for the embedded Redis" >&2
+    (apt-get install -y -qq redis-server || (apt-get update -qq && apt-get install -y -qq redis-server)) >&2
+  else
+    echo "bookstore: the embedded Redis needs redis-server: run 'sudo apt-get install -y redis-server', or set REDIS_URL" >&2
+    exit 1
+  fi
+fi
+
+if [ "$1" = "deno" ]; then
+  exec node_modules/.bin/deno run -A src/server.deno.ts
+fi
+exec node --import tsx src/server.ts
