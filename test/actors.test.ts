@@ -98,7 +98,13 @@ describe('Mailbox', () => {
 });
 
 describe('ActorRegistry', () => {
-  const actor = () => ({ idle: true, stopped: false, stop() { this.stopped = true; } });
+  const actor = () => ({
+    idle: true,
+    stopped: false,
+    stop() {
+      this.stopped = true;
+    },
+  });
 
   it('returns the same actor for a key and evicts it only after idleMs unused', () => {
     const clock = new SimulatedClock();

@@ -24,7 +24,11 @@ describe('parallel orders', () => {
       Array.from({ length: 200 }, (_, i) => {
         const b = buyers[i % buyers.length];
         if (!b) throw new Error('no buyer');
-        return c.post('/buyer/new_order', { user_id: b.user_id, store_id, books: [{ id: 'hot', count: 1 }] }, { token: b.token });
+        return c.post(
+          '/buyer/new_order',
+          { user_id: b.user_id, store_id, books: [{ id: 'hot', count: 1 }] },
+          { token: b.token },
+        );
       }),
     );
     const codes = replies.map((r) => r.status);
@@ -50,7 +54,11 @@ describe('overload', () => {
     const buyer = await newUser(c);
     const replies = await Promise.all(
       Array.from({ length: 100 }, () =>
-        c.post('/buyer/new_order', { user_id: buyer.user_id, store_id, books: [{ id: 'b', count: 1 }] }, { token: buyer.token }),
+        c.post(
+          '/buyer/new_order',
+          { user_id: buyer.user_id, store_id, books: [{ id: 'b', count: 1 }] },
+          { token: buyer.token },
+        ),
       ),
     );
     const busy = replies.filter((r) => r.status === 503);
@@ -101,7 +109,8 @@ describe('randomized concurrent mix', () => {
     const buyers = await Promise.all(Array.from({ length: 25 }, () => newUser(c, 5_000)));
     const orders: { buyer: (typeof buyers)[number]; order_id: string; store: (typeof stores)[number] }[] = [];
     const seen = new Map<string, number>();
-    const count = (name: string, status: number) => seen.set(`${name} ${status}`, (seen.get(`${name} ${status}`) ?? 0) + 1);
+    const count = (name: string, status: number) =>
+      seen.set(`${name} ${status}`, (seen.get(`${name} ${status}`) ?? 0) + 1);
 
     const operation = async () => {
       const roll = random();
@@ -112,27 +121,55 @@ describe('randomized concurrent mix', () => {
           id: pick(['a', 'b', 'c', 'd']),
           count: 1 + Math.floor(random() * 3),
         }));
-        const r = await c.post('/buyer/new_order', { user_id: buyer.user_id, store_id: store.store_id, books }, { token: buyer.token });
+        const r = await c.post(
+          '/buyer/new_order',
+          { user_id: buyer.user_id, store_id: store.store_id, books },
+          { token: buyer.token },
+        );
         count('new_order', r.status);
         if (r.status === 200) orders.push({ buyer, order_id: String(r.body.order_id), store });
         return;
       }
       const order = orders.length ? pick(orders) : undefined;
-      const action = { user_id: order?.buyer.user_id, password: order?.buyer.password, order_id: order?.order_id };
+      const action = {
+        user_id: order?.buyer.user_id,
+        password: order?.buyer.password,
+        order_id: order?.order_id,
+      };
       if (roll < 0.5 && order) count('pay', (await c.post('/buyer/pay_to_platform', action)).status);
       else if (roll < 0.58 && order) count('cancel', (await c.post('/buyer/cancel_order', action)).status);
       else if (roll < 0.68 && order) {
         const { seller, store_id } = order.store;
-        count('ship', (await c.post('/seller/ship', { user_id: seller.user_id, store_id, order_id: order.order_id }, { token: seller.token })).status);
-      } else if (roll < 0.8 && order) count('confirm', (await c.post('/buyer/confirm_receipt_and_pay_toseller', action)).status);
+        count(
+          'ship',
+          (
+            await c.post(
+              '/seller/ship',
+              { user_id: seller.user_id, store_id, order_id: order.order_id },
+              { token: seller.token },
+            )
+          ).status,
+        );
+      } else if (roll < 0.8 && order)
+        count('confirm', (await c.post('/buyer/confirm_receipt_and_pay_toseller', action)).status);
       else if (roll < 0.88) {
-        const add_value = random() < 0.7 ? 1 + Math.floor(random() * 2000) : -(1 + Math.floor(random() * 3000));
-        count('add_funds', (await c.post('/buyer/add_funds', { user_id: buyer.user_id, password: buyer.password, add_value })).status);
+        const add_value =
+          random() < 0.7 ? 1 + Math.floor(random() * 2000) : -(1 + Math.floor(random() * 3000));
+        count(
+          'add_funds',
+          (await c.post('/buyer/add_funds', { user_id: buyer.user_id, password: buyer.password, add_value }))
+            .status,
+        );
       } else if (roll < 0.94) {
         const { seller, store_id } = store;
         const r = await c.post(
           '/seller/add_stock_level',
-          { user_id: seller.user_id, store_id, book_id: pick(['a', 'b', 'c', 'd']), add_stock_level: 1 + Math.floor(random() * 5) },
+          {
+            user_id: seller.user_id,
+            store_id,
+            book_id: pick(['a', 'b', 'c', 'd']),
+            add_stock_level: 1 + Math.floor(random() * 5),
+          },
           { token: seller.token },
         );
         count('add_stock', r.status);
@@ -157,7 +194,14 @@ describe('randomized concurrent mix', () => {
     expect(report.problems, `seed ${seed}: ${JSON.stringify(summary)}`).toEqual([]);
     expect(report.money.deposited).toBeGreaterThan(0);
     // The mix must really have exercised each path.
-    for (const key of ['new_order 200', 'pay 200', 'cancel 200', 'ship 200', 'confirm 200', 'new_order 517']) {
+    for (const key of [
+      'new_order 200',
+      'pay 200',
+      'cancel 200',
+      'ship 200',
+      'confirm 200',
+      'new_order 517',
+    ]) {
       expect(seen.get(key) ?? 0, `${key} in ${JSON.stringify(summary)}`).toBeGreaterThan(0);
     }
     expect([...seen.keys()].filter((k) => / 5\d\d$/.test(k) && !/ 5(1\d|2\d|30)$/.test(k))).toEqual([]);

@@ -14,9 +14,14 @@ async function placeOrder(c: Client) {
   const store_id = await newStore(c, seller, [{ id: 'b', price: 100, stock: 10 }]);
   const buyer = await newUser(c, 1_000);
   const order = await expectOk(
-    c.post('/buyer/new_order', { user_id: buyer.user_id, store_id, books: [{ id: 'b', count: 3 }] }, { token: buyer.token }),
+    c.post(
+      '/buyer/new_order',
+      { user_id: buyer.user_id, store_id, books: [{ id: 'b', count: 3 }] },
+      { token: buyer.token },
+    ),
   );
-  const stock = async () => (await c.post('/seller/get_stock_level', { store_id, book_id: 'b' })).body.stock_level;
+  const stock = async () =>
+    (await c.post('/seller/get_stock_level', { store_id, book_id: 'b' })).body.stock_level;
   return { buyer, store_id, order_id: String(order.body.order_id), stock };
 }
 
@@ -36,22 +41,40 @@ describe('expiry through the auto-cancel endpoint', () => {
     expect((await c.post('/buyer/auto_cancel_expired_orders', {})).body.cancelled).toBe(1);
     expect((await c.post('/buyer/auto_cancel_expired_orders', {})).body.cancelled).toBe(0);
     expect(await o.stock()).toBe(10);
-    const status = await c.post('/buyer/query_order_status', { user_id: o.buyer.user_id, password: o.buyer.password, order_id: o.order_id });
+    const status = await c.post('/buyer/query_order_status', {
+      user_id: o.buyer.user_id,
+      password: o.buyer.password,
+      order_id: o.order_id,
+    });
     expect(status.body.order_status).toBe('cancelled');
     expect(status.body.order).toMatchObject({ cancel_reason: 'expired' });
-    const pay = await c.post('/buyer/pay_to_platform', { user_id: o.buyer.user_id, password: o.buyer.password, order_id: o.order_id });
+    const pay = await c.post('/buyer/pay_to_platform', {
+      user_id: o.buyer.user_id,
+      password: o.buyer.password,
+      order_id: o.order_id,
+    });
     expect(pay.status).toBe(526);
-    expect((await c.post('/buyer/query_balance', { user_id: o.buyer.user_id, password: o.buyer.password })).body.balance).toBe(1_000);
+    expect(
+      (await c.post('/buyer/query_balance', { user_id: o.buyer.user_id, password: o.buyer.password })).body
+        .balance,
+    ).toBe(1_000);
   });
 
   it('cancels an order paid after its deadline but before any worker ran: 526, stock back, no charge', async () => {
     const c = h.client;
     const o = await placeOrder(c);
     await sleep(1100);
-    const pay = await c.post('/buyer/pay_to_platform', { user_id: o.buyer.user_id, password: o.buyer.password, order_id: o.order_id });
+    const pay = await c.post('/buyer/pay_to_platform', {
+      user_id: o.buyer.user_id,
+      password: o.buyer.password,
+      order_id: o.order_id,
+    });
     expect(pay.status).toBe(526);
     expect(await o.stock()).toBe(10);
-    expect((await c.post('/buyer/query_balance', { user_id: o.buyer.user_id, password: o.buyer.password })).body.balance).toBe(1_000);
+    expect(
+      (await c.post('/buyer/query_balance', { user_id: o.buyer.user_id, password: o.buyer.password })).body
+        .balance,
+    ).toBe(1_000);
   });
 });
 
@@ -66,12 +89,22 @@ describe('expiry through the BullMQ worker', () => {
     const c = h.client;
     const o = await placeOrder(c);
     const paid = await placeOrder(c);
-    await expectOk(c.post('/buyer/pay_to_platform', { user_id: paid.buyer.user_id, password: paid.buyer.password, order_id: paid.order_id }));
+    await expectOk(
+      c.post('/buyer/pay_to_platform', {
+        user_id: paid.buyer.user_id,
+        password: paid.buyer.password,
+        order_id: paid.order_id,
+      }),
+    );
     const deadline = Date.now() + 3000;
     while ((await o.stock()) !== 10 && Date.now() < deadline) await sleep(50);
     expect(await o.stock()).toBe(10);
     expect(await paid.stock()).toBe(7);
-    const status = await c.post('/buyer/query_order_status', { user_id: o.buyer.user_id, password: o.buyer.password, order_id: o.order_id });
+    const status = await c.post('/buyer/query_order_status', {
+      user_id: o.buyer.user_id,
+      password: o.buyer.password,
+      order_id: o.order_id,
+    });
     expect(status.body.order).toMatchObject({ status: 'cancelled', cancel_reason: 'expired' });
     expect((await checkInvariants(h.redis, h.deps.keys, Date.now())).problems).toEqual([]);
   });

@@ -65,7 +65,8 @@ export const addBook = (
   store_id: string,
   book: BookInfo,
   stock_level: number,
-): ApiRequest => post('add_book', '/seller/add_book', { user_id, store_id, book_info: book, stock_level }, token);
+): ApiRequest =>
+  post('add_book', '/seller/add_book', { user_id, store_id, book_info: book, stock_level }, token);
 
 export const newOrder = (user_id: string, token: string, store_id: string, books: BookLine[]): ApiRequest =>
   post('new_order', '/buyer/new_order', { user_id, store_id, books }, token);

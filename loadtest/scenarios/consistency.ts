@@ -32,7 +32,12 @@ export function asOrders(value: unknown): OrderRecord[] {
     if (typeof o.amount !== 'number' || !Array.isArray(o.items))
       throw new Error(`orders: bad amount/items in ${o.order_id}`);
     const items = o.items.map((i): OrderItem => {
-      if (!isRecord(i) || typeof i.book_id !== 'string' || typeof i.count !== 'number' || typeof i.price !== 'number')
+      if (
+        !isRecord(i) ||
+        typeof i.book_id !== 'string' ||
+        typeof i.count !== 'number' ||
+        typeof i.price !== 'number'
+      )
         throw new Error(`orders: bad item in ${o.order_id}`);
       return { book_id: i.book_id, count: i.count, price: i.price };
     });

@@ -40,8 +40,19 @@ export function createGuard(d: GuardDeps) {
     return { epoch, cached: false };
   }
 
+  /** A password check whose cached result is confirmed against Redis (one field read, no KDF). */
+  async function checkPasswordNow(user: string, password: string, unknown: UnknownUser) {
+    const first = await checkPassword(user, password, unknown);
+    if (!first.cached) return first;
+    const [state, epoch] = await d.redis.hmget(d.keys.user(user), 'state', 'epoch');
+    if (state === 'active' && epoch === first.epoch) return first;
+    d.cache.forget(user);
+    return checkPassword(user, password, unknown);
+  }
+
   return {
     checkPassword,
+    checkPasswordNow,
 
     /** Checks a session token for `user`: 511 when the user does not exist, 401 when invalid. */
     async token(

@@ -19,7 +19,7 @@ export async function unregister(d: Deps, user: string, password: string): Promi
 }
 
 export async function login(d: Deps, user: string, password: string, terminal: string): Promise<string> {
-  const { epoch } = await d.guard.checkPassword(user, password, 401);
+  const { epoch } = await d.guard.checkPasswordNow(user, password, 401);
   return d.tokens.issue(user, terminal, epoch, d.now());
 }
 

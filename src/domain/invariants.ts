@@ -17,7 +17,6 @@ export interface InvariantReport {
   problems: string[];
 }
 
-
 async function scanKeys(redis: RedisClient, pattern: string): Promise<string[]> {
   const nodes = 'nodes' in redis && typeof redis.nodes === 'function' ? redis.nodes('master') : [redis];
   const found: string[] = [];
@@ -33,7 +32,12 @@ async function scanKeys(redis: RedisClient, pattern: string): Promise<string[]> 
 }
 
 /** `graceMs`: how long past its deadline an unpaid order may wait for the expiry worker. */
-export async function checkInvariants(redis: RedisClient, keys: Keys, now: number, graceMs = 60_000): Promise<InvariantReport> {
+export async function checkInvariants(
+  redis: RedisClient,
+  keys: Keys,
+  now: number,
+  graceMs = 60_000,
+): Promise<InvariantReport> {
   const p = keys.prefix;
   const problems: string[] = [];
   const money = { balances: 0, escrow: 0, deposited: 0, pendingPayouts: 0 };
@@ -55,7 +59,8 @@ export async function checkInvariants(redis: RedisClient, keys: Keys, now: numbe
     orders++;
     const orderId = decode(key.slice(key.lastIndexOf(':order:') + 7));
     if (o.status === 'paid' || o.status === 'shipped') money.escrow += Number(o.escrow ?? 0);
-    if (o.status === 'unpaid' && Number(o.expires_at) + graceMs < now) problems.push(`order ${orderId} unpaid long past its deadline`);
+    if (o.status === 'unpaid' && Number(o.expires_at) + graceMs < now)
+      problems.push(`order ${orderId} unpaid long past its deadline`);
     if (o.status === 'received' && o.seller) {
       const credited = await redis.sismember(keys.payouts(o.seller), orderId);
       if (!credited) {
@@ -80,12 +85,17 @@ export async function checkInvariants(redis: RedisClient, keys: Keys, now: numbe
         held.set(`${store}\0${book}`, (held.get(`${store}\0${book}`) ?? 0) + Number(count));
       }
     }
-    const [stock, supplied] = await Promise.all([redis.hgetall(keys.stock(store)), redis.hgetall(keys.supplied(store))]);
+    const [stock, supplied] = await Promise.all([
+      redis.hgetall(keys.stock(store)),
+      redis.hgetall(keys.supplied(store)),
+    ]);
     for (const [book, level] of Object.entries(stock)) {
       const h = held.get(`${store}\0${book}`) ?? 0;
       if (Number(level) < 0) problems.push(`negative stock for ${store}/${book}`);
       if (Number(supplied[book] ?? 0) !== Number(level) + h) {
-        problems.push(`stock drift for ${store}/${book}: supplied ${supplied[book]} != stock ${level} + held ${h}`);
+        problems.push(
+          `stock drift for ${store}/${book}: supplied ${supplied[book]} != stock ${level} + held ${h}`,
+        );
       }
     }
   }

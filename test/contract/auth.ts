@@ -4,7 +4,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Client } from '../support/client.ts';
-import { balance, type ClientFactory, expectCode, login, newShop, newUser, paidOrder, uid } from './helpers.ts';
+import {
+  balance,
+  type ClientFactory,
+  expectCode,
+  login,
+  newShop,
+  newUser,
+  paidOrder,
+  uid,
+} from './helpers.ts';
 
 /** A token-guarded action that succeeds for a valid token: opening a fresh store. */
 const openStore = (c: Client, user_id: string, token: string) =>
@@ -24,10 +33,7 @@ export function authSuite(client: ClientFactory) {
         await expectCode(client().post('/auth/register', { user_id, password: 'first' }), 200);
         const reply = await expectCode(client().post('/auth/register', { user_id, password: 'second' }), 512);
         expect(reply.body.message).toContain(user_id);
-        await expectCode(
-          client().post('/auth/login', { user_id, password: 'second', terminal: 't' }),
-          401,
-        );
+        await expectCode(client().post('/auth/login', { user_id, password: 'second', terminal: 't' }), 401);
         await login(client(), { user_id, password: 'first' });
       });
 
@@ -88,15 +94,24 @@ export function authSuite(client: ClientFactory) {
       it('stops only the token it was called with', async () => {
         const user = await newUser(client());
         const other = await login(client(), user, 'other');
-        await expectCode(client().post('/auth/logout', { user_id: user.user_id }, { token: user.token }), 200);
+        await expectCode(
+          client().post('/auth/logout', { user_id: user.user_id }, { token: user.token }),
+          200,
+        );
         await expectCode(openStore(client(), user.user_id, user.token), 401);
         await expectCode(openStore(client(), user.user_id, other), 200);
       });
 
       it('refuses a token already logged out with 401', async () => {
         const user = await newUser(client());
-        await expectCode(client().post('/auth/logout', { user_id: user.user_id }, { token: user.token }), 200);
-        await expectCode(client().post('/auth/logout', { user_id: user.user_id }, { token: user.token }), 401);
+        await expectCode(
+          client().post('/auth/logout', { user_id: user.user_id }, { token: user.token }),
+          200,
+        );
+        await expectCode(
+          client().post('/auth/logout', { user_id: user.user_id }, { token: user.token }),
+          401,
+        );
       });
 
       it('refuses a missing, garbage or other user’s token with 401', async () => {
@@ -104,7 +119,10 @@ export function authSuite(client: ClientFactory) {
         const other = await newUser(client());
         await expectCode(client().post('/auth/logout', { user_id: user.user_id }), 401);
         await expectCode(client().post('/auth/logout', { user_id: user.user_id }, { token: 'garbage' }), 401);
-        await expectCode(client().post('/auth/logout', { user_id: user.user_id }, { token: other.token }), 401);
+        await expectCode(
+          client().post('/auth/logout', { user_id: user.user_id }, { token: other.token }),
+          401,
+        );
         // None of these logged anybody out.
         await expectCode(openStore(client(), user.user_id, user.token), 200);
         await expectCode(openStore(client(), other.user_id, other.token), 200);
@@ -112,7 +130,10 @@ export function authSuite(client: ClientFactory) {
 
       it('answers 401 (not 511) for an unknown user id', async () => {
         const user = await newUser(client());
-        await expectCode(client().post('/auth/logout', { user_id: uid('nobody') }, { token: user.token }), 401);
+        await expectCode(
+          client().post('/auth/logout', { user_id: uid('nobody') }, { token: user.token }),
+          401,
+        );
       });
     });
 
@@ -130,11 +151,15 @@ export function authSuite(client: ClientFactory) {
         );
         await expectCode(openStore(client(), user.user_id, user.token), 401);
         await expectCode(openStore(client(), user.user_id, second), 401);
+        await expectCode(client().post('/auth/logout', { user_id: user.user_id }, { token: second }), 401);
         await expectCode(
           client().post('/auth/login', { user_id: user.user_id, password: user.password, terminal: 't' }),
           401,
         );
-        await expectCode(client().post('/buyer/query_balance', { user_id: user.user_id, password: user.password }), 401);
+        await expectCode(
+          client().post('/buyer/query_balance', { user_id: user.user_id, password: user.password }),
+          401,
+        );
         const fresh = await login(client(), { user_id: user.user_id, password: 'brand-new' });
         await expectCode(openStore(client(), user.user_id, fresh), 200);
       });
@@ -183,6 +208,10 @@ export function authSuite(client: ClientFactory) {
         );
         await expectCode(openStore(client(), user.user_id, user.token), 401);
         await expectCode(
+          client().post('/auth/logout', { user_id: user.user_id }, { token: user.token }),
+          401,
+        );
+        await expectCode(
           client().post('/buyer/query_balance', { user_id: user.user_id, password: user.password }),
           401,
         );
@@ -211,7 +240,10 @@ export function authSuite(client: ClientFactory) {
 
       it('refuses a wrong password with 401 and keeps the account', async () => {
         const user = await newUser(client(), 300);
-        await expectCode(client().post('/auth/unregister', { user_id: user.user_id, password: 'wrong' }), 401);
+        await expectCode(
+          client().post('/auth/unregister', { user_id: user.user_id, password: 'wrong' }),
+          401,
+        );
         expect(await balance(client(), user)).toBe(300);
         await expectCode(openStore(client(), user.user_id, user.token), 200);
       });

@@ -19,8 +19,11 @@ import {
   uid,
 } from './helpers.ts';
 
-const status = async (c: ReturnType<ClientFactory>, buyer: { user_id: string; password: string }, id: string) =>
-  (await expectCode(orderAction(c, '/buyer/query_order_status', buyer, id), 200)).body.order_status;
+const status = async (
+  c: ReturnType<ClientFactory>,
+  buyer: { user_id: string; password: string },
+  id: string,
+) => (await expectCode(orderAction(c, '/buyer/query_order_status', buyer, id), 200)).body.order_status;
 
 export function buyerOrdersSuite(client: ClientFactory) {
   describe('buyer: new_order', () => {
@@ -135,7 +138,10 @@ export function buyerOrdersSuite(client: ClientFactory) {
     it('answers 530 for a zero, negative or fractional count and changes no stock', async () => {
       const shop = await newShop(client());
       for (const count of [0, -1, 1.5]) {
-        const reply = await expectCode(orderRequest(client(), shop.buyer, shop.store_id, [{ id: shop.a, count }]), 530);
+        const reply = await expectCode(
+          orderRequest(client(), shop.buyer, shop.store_id, [{ id: shop.a, count }]),
+          530,
+        );
         expect(reply.body.message).toContain('count');
       }
       expect(await stock(client(), shop.store_id, shop.a)).toBe(10);

@@ -92,7 +92,10 @@ export function fundsSuite(client: ClientFactory) {
 
     it('answers 401 for a wrong password or an unknown user, 530 for a missing password', async () => {
       const user = await newUser(client());
-      await expectCode(client().post('/buyer/query_balance', { user_id: user.user_id, password: 'wrong' }), 401);
+      await expectCode(
+        client().post('/buyer/query_balance', { user_id: user.user_id, password: 'wrong' }),
+        401,
+      );
       await expectCode(client().post('/buyer/query_balance', { user_id: uid('nobody'), password: 'x' }), 401);
       await expectCode(client().post('/buyer/query_balance', { user_id: user.user_id }), 530);
     });

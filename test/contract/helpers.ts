@@ -15,6 +15,7 @@ export async function expectCode(pending: Promise<Reply>, code: number): Promise
     status: code,
     body: { code, message: expect.any(String) },
   });
+  expect(reply.headers.get('content-type') ?? '').toMatch(/^application\/json/);
   if (code === 200) expect(reply.body.message).toBe('ok');
   return reply;
 }

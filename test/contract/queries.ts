@@ -52,12 +52,18 @@ const buyerOrders = (c: Client, user: { user_id: string; password: string }, pag
   c.post('/buyer/query_buyer_all_orders', { user_id: user.user_id, password: user.password, ...paging });
 
 const storeOrders = (c: Client, user: { user_id: string; password: string }, store_id: string, paging = {}) =>
-  c.post('/seller/query_one_store_orders', { user_id: user.user_id, password: user.password, store_id, ...paging });
+  c.post('/seller/query_one_store_orders', {
+    user_id: user.user_id,
+    password: user.password,
+    store_id,
+    ...paging,
+  });
 
 const allStoreOrders = (c: Client, user: { user_id: string; password: string }, paging = {}) =>
   c.post('/seller/query_all_store_orders', { user_id: user.user_id, password: user.password, ...paging });
 
-const ids = (reply: { body: Record<string, unknown> }) => (reply.body.orders as Order[]).map((o) => o.order_id);
+const ids = (reply: { body: Record<string, unknown> }) =>
+  (reply.body.orders as Order[]).map((o) => o.order_id);
 
 export function queriesSuite(client: ClientFactory) {
   describe('buyer: query_order_status', () => {
@@ -167,7 +173,10 @@ export function queriesSuite(client: ClientFactory) {
       const all = await expectCode(storeOrders(client(), shop.seller, shop.store_id), 200);
       expect(all.body).toMatchObject({ total: 3, page: 1, page_size: 20 });
       expect(ids(all)).toEqual([third, second, first]);
-      const two = await expectCode(storeOrders(client(), shop.seller, shop.store_id, { page: 2, page_size: 2 }), 200);
+      const two = await expectCode(
+        storeOrders(client(), shop.seller, shop.store_id, { page: 2, page_size: 2 }),
+        200,
+      );
       expect(two.body).toMatchObject({ total: 3, page: 2, page_size: 2 });
       expect(ids(two)).toEqual([first]);
     });
@@ -177,6 +186,15 @@ export function queriesSuite(client: ClientFactory) {
       const store_id = await newStore(client(), seller, []);
       const reply = await expectCode(storeOrders(client(), seller, store_id), 200);
       expect(reply.body).toMatchObject({ orders: [], total: 0 });
+    });
+
+    it('answers 530 for page 0 or page_size 101 on both seller lists', async () => {
+      const seller = await newUser(client());
+      const store_id = await newStore(client(), seller, []);
+      await expectCode(storeOrders(client(), seller, store_id, { page: 0 }), 530);
+      await expectCode(storeOrders(client(), seller, store_id, { page_size: 101 }), 530);
+      await expectCode(allStoreOrders(client(), seller, { page: 0 }), 530);
+      await expectCode(allStoreOrders(client(), seller, { page_size: 101 }), 530);
     });
 
     it('answers 511, then 513, then 401, then 522, in that order', async () => {
@@ -206,7 +224,11 @@ export function queriesSuite(client: ClientFactory) {
       const all = await expectCode(allStoreOrders(client(), shop.seller), 200);
       expect(all.body).toMatchObject({ total: 3, page: 1, page_size: 20 });
       expect(ids(all)).toEqual([last, middle, first]);
-      expect((all.body.orders as Order[]).map((o) => o.store_id)).toEqual([shop.store_id, second, shop.store_id]);
+      expect((all.body.orders as Order[]).map((o) => o.store_id)).toEqual([
+        shop.store_id,
+        second,
+        shop.store_id,
+      ]);
       const page2 = await expectCode(allStoreOrders(client(), shop.seller, { page: 2, page_size: 1 }), 200);
       expect(page2.body).toMatchObject({ total: 3, page: 2, page_size: 1 });
       expect(ids(page2)).toEqual([middle]);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Client } from '../support/client.ts';
-import { type ClientFactory, expectCode, newStore, newUser, stock, uid, type User } from './helpers.ts';
+import { type ClientFactory, expectCode, newStore, newUser, stock, type User, uid } from './helpers.ts';
 
 const createStore = (c: Client, user_id: string, store_id: string, token: string) =>
   c.post('/seller/create_store', { user_id, store_id }, { token });
@@ -25,7 +25,12 @@ const addStock = (
   book_id: string,
   add_stock_level: number,
   token = seller.token,
-) => c.post('/seller/add_stock_level', { user_id: seller.user_id, store_id, book_id, add_stock_level }, { token });
+) =>
+  c.post(
+    '/seller/add_stock_level',
+    { user_id: seller.user_id, store_id, book_id, add_stock_level },
+    { token },
+  );
 
 export function sellerSuite(client: ClientFactory) {
   describe('seller', () => {
@@ -43,8 +48,14 @@ export function sellerSuite(client: ClientFactory) {
         expect(reply.body.message).toContain(store_id);
         await expectCode(createStore(client(), owner.user_id, store_id, owner.token), 514);
         // The store still belongs to its owner.
-        await expectCode(addBook(client(), owner, store_id, { id: uid('book'), title: 't', price: 1 }, 1), 200);
-        await expectCode(addBook(client(), other, store_id, { id: uid('book'), title: 't', price: 1 }, 1), 401);
+        await expectCode(
+          addBook(client(), owner, store_id, { id: uid('book'), title: 't', price: 1 }, 1),
+          200,
+        );
+        await expectCode(
+          addBook(client(), other, store_id, { id: uid('book'), title: 't', price: 1 }, 1),
+          401,
+        );
       });
 
       it('answers 511 for an unknown user id even with a bad token', async () => {
@@ -128,7 +139,10 @@ export function sellerSuite(client: ClientFactory) {
         const seller = await newUser(client());
         const id = uid('book');
         const store_id = await newStore(client(), seller, [{ id, price: 10, stock: 4 }]);
-        const reply = await expectCode(addBook(client(), seller, store_id, { id, title: 'T', price: 10 }, 99), 516);
+        const reply = await expectCode(
+          addBook(client(), seller, store_id, { id, title: 'T', price: 10 }, 99),
+          516,
+        );
         expect(reply.body.message).toContain(id);
         expect(await stock(client(), store_id, id)).toBe(4);
       });
@@ -145,7 +159,10 @@ export function sellerSuite(client: ClientFactory) {
         const seller = await newUser(client());
         const store_id = await newStore(client(), seller, []);
         const ghost = { ...seller, user_id: uid('nobody') };
-        await expectCode(addBook(client(), ghost, store_id, { id: uid('book'), title: 'T', price: 1 }, 1), 511);
+        await expectCode(
+          addBook(client(), ghost, store_id, { id: uid('book'), title: 'T', price: 1 }, 1),
+          511,
+        );
       });
 
       it('answers 401 for a bad token before 513 for a missing store', async () => {
@@ -160,7 +177,10 @@ export function sellerSuite(client: ClientFactory) {
         const id = uid('book');
         const store_id = await newStore(client(), owner, [{ id, price: 10, stock: 4 }]);
         const intruder = await newUser(client());
-        await expectCode(addBook(client(), intruder, store_id, { id: uid('book'), title: 'T', price: 1 }, 1), 401);
+        await expectCode(
+          addBook(client(), intruder, store_id, { id: uid('book'), title: 'T', price: 1 }, 1),
+          401,
+        );
         await expectCode(addBook(client(), intruder, store_id, { id, title: 'T', price: 1 }, 50), 401);
         expect(await stock(client(), store_id, id)).toBe(4);
       });
@@ -235,12 +255,18 @@ export function sellerSuite(client: ClientFactory) {
         const seller = await newUser(client());
         const id = uid('book');
         const store_id = await newStore(client(), seller, [{ id, price: 10, stock: 42 }]);
-        const reply = await expectCode(client().post('/seller/get_stock_level', { store_id, book_id: id }), 200);
+        const reply = await expectCode(
+          client().post('/seller/get_stock_level', { store_id, book_id: id }),
+          200,
+        );
         expect(reply.body.stock_level).toBe(42);
       });
 
       it('answers 513 for a missing store before 515', async () => {
-        await expectCode(client().post('/seller/get_stock_level', { store_id: uid('store'), book_id: uid('b') }), 513);
+        await expectCode(
+          client().post('/seller/get_stock_level', { store_id: uid('store'), book_id: uid('b') }),
+          513,
+        );
       });
 
       it('answers 515 for a book not in that store', async () => {

@@ -17,7 +17,11 @@ export interface Client {
 export function httpClient(baseUrl: string): Client {
   const send = async (path: string, init: RequestInit): Promise<Reply> => {
     const response = await fetch(baseUrl + path, init);
-    return { status: response.status, headers: response.headers, body: (await response.json()) as Reply['body'] };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: (await response.json()) as Reply['body'],
+    };
   };
   return {
     post: (path, body, headers = {}) =>
@@ -52,12 +56,19 @@ export async function newStore(
   books: { id: string; price: number; stock: number }[],
 ) {
   const store_id = uid('store');
-  await expectOk(client.post('/seller/create_store', { user_id: seller.user_id, store_id }, { token: seller.token }));
+  await expectOk(
+    client.post('/seller/create_store', { user_id: seller.user_id, store_id }, { token: seller.token }),
+  );
   for (const book of books) {
     await expectOk(
       client.post(
         '/seller/add_book',
-        { user_id: seller.user_id, store_id, book_info: { id: book.id, title: `Title ${book.id}`, price: book.price }, stock_level: book.stock },
+        {
+          user_id: seller.user_id,
+          store_id,
+          book_info: { id: book.id, title: `Title ${book.id}`, price: book.price },
+          stock_level: book.stock,
+        },
         { token: seller.token },
       ),
     );
@@ -67,6 +78,7 @@ export async function newStore(
 
 export async function expectOk(pending: Promise<Reply>): Promise<Reply> {
   const reply = await pending;
-  if (reply.status !== 200) throw new Error(`expected 200, got ${reply.status}: ${JSON.stringify(reply.body)}`);
+  if (reply.status !== 200)
+    throw new Error(`expected 200, got ${reply.status}: ${JSON.stringify(reply.body)}`);
   return reply;
 }

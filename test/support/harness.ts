@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { createDeps } from '../../src/deps.ts';
-import { connectRedis, type RedisClient } from '../../src/redis/connect.ts';
 import { createLogger } from '../../src/log.ts';
+import { connectRedis, type RedisClient } from '../../src/redis/connect.ts';
 import { startOrderWorker } from '../../workers/order-worker.ts';
 import type { Client, Reply } from './client.ts';
 
@@ -28,10 +28,35 @@ export interface HarnessOptions {
   MAILBOX_CAPACITY?: number;
   /** Run the order worker in-process, as the server does by default. */
   worker?: boolean;
+  /** Share another harness's key space, as a second server process on the same Redis would. */
+  prefix?: string;
+}
+
+/** A client that speaks to an app in-process through `app.request()`. */
+export function appClient(app: {
+  request: (path: string, init?: RequestInit) => Response | Promise<Response>;
+}): Client {
+  const send = async (path: string, init?: RequestInit): Promise<Reply> => {
+    const response = await app.request(path, init);
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: (await response.json()) as Reply['body'],
+    };
+  };
+  return {
+    post: (path, body, headers = {}) =>
+      send(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    get: (path) => send(path),
+  };
 }
 
 export async function startHarness(overrides: HarnessOptions = {}): Promise<Harness> {
-  const prefix = uniquePrefix();
+  const prefix = overrides.prefix ?? uniquePrefix();
   const connection = await connectRedis({ ...redisEnv(), DATA_DIR: '' }, () => {});
   const deps = await createDeps(
     connection.client,
@@ -48,20 +73,7 @@ export async function startHarness(overrides: HarnessOptions = {}): Promise<Harn
   );
   const worker = overrides.worker ? startOrderWorker(connection, deps) : undefined;
   const app = createApp(deps);
-  const client: Client = {
-    async post(path, body, headers = {}) {
-      const response = await app.request(path, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      return { status: response.status, headers: response.headers, body: (await response.json()) as Reply['body'] };
-    },
-    async get(path) {
-      const response = await app.request(path);
-      return { status: response.status, headers: response.headers, body: (await response.json()) as Reply['body'] };
-    },
-  };
+  const client = appClient(app);
   return {
     prefix,
     deps,

@@ -33,15 +33,22 @@ export interface ServerProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-export async function startServer(runtime: Runtime, env: Record<string, string | undefined>, port?: number): Promise<ServerProcess> {
+export async function startServer(
+  runtime: Runtime,
+  env: Record<string, string | undefined>,
+  port?: number,
+): Promise<ServerProcess> {
   const listenPort = port ?? (await freePort());
   const [command, args] =
     runtime === 'node'
       ? [process.execPath, ['--import', 'tsx', 'src/server.ts']]
       : [`${root}node_modules/.bin/deno`, ['run', '-A', 'src/server.deno.ts']];
+  const merged: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: 'warn', ...env };
+  // A variable given as undefined is removed, not passed as the string "undefined".
+  const childEnv = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined));
   const child = spawn(command, args, {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(listenPort), HOST: '127.0.0.1' },
+    env: { ...childEnv, PORT: String(listenPort), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
