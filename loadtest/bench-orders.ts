@@ -15,8 +15,8 @@
  * REDIS_URL (use that Redis, under a fresh key prefix), PASSWORD_CACHE_SECONDS (passed to the server;
  * default here 3600, see loadtest/README.md).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,15 +55,20 @@ const BOOKS = intEnv('BENCH_BOOKS', 4, 1);
 const STOCK_PER_BOOK = 100_000_000;
 const FUNDS_PER_BUYER = 1_000_000_000;
 const WARMUP_SECONDS = 1;
+const PAY_WARMUP_SECONDS = 2;
 const SETUP_CONCURRENCY = 8;
-/** Orders prepared for the pay phase, relative to the pay rate seen in its warm-up. */
-const PAY_POOL_MARGIN = 1.5;
+/**
+ * Orders prepared for the pay phase: the pay rate seen in its warm-up times this margin (a warm-up
+ * runs slower than the steady state), capped by the healthz rate (paying cannot be cheaper than it).
+ */
+const PAY_POOL_MARGIN = 3;
 
 // ---------------------------------------------------------------------------------------------------
 // Child processes
 
 interface RedisChild {
   url: string;
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -120,7 +125,7 @@ async function startRedis(dir: string): Promise<RedisChild> {
   for (let i = 0; i < 200; i++) {
     if (spawnError) throw spawnError;
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}:\n${output}`);
-    if (await pingSocket(socket)) return { url: `unix://${socket}`, stop };
+    if (await pingSocket(socket)) return { url: `unix://${socket}`, pid: child.pid, stop };
     await sleep(50);
   }
   await stop();
@@ -128,6 +133,56 @@ async function startRedis(dir: string): Promise<RedisChild> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------------------------------------------
+// CPU use per phase (Linux /proc), to tell whether the server, Redis or the load generator is the limit
+
+let clockTicks = 100;
+try {
+  clockTicks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+} catch {
+  // keep the usual 100
+}
+
+/** CPU seconds used so far by a process, or undefined where /proc cannot tell. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the command: state is field 3 of stat(5), utime 14 and stime 15.
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return undefined;
+  }
+}
+
+interface CpuMark {
+  at: number;
+  server: number | undefined;
+  redis: number | undefined;
+  bench: number;
+}
+
+const cpuPids: { server?: number; redis?: number } = {};
+
+function cpuMark(): CpuMark {
+  const own = process.cpuUsage();
+  return {
+    at: performance.now(),
+    server: cpuSeconds(cpuPids.server),
+    redis: cpuSeconds(cpuPids.redis),
+    bench: (own.user + own.system) / 1e6,
+  };
+}
+
+/** Percent of one core used by each process between two marks. */
+function cpuShare(from: CpuMark, to: CpuMark) {
+  const wall = (to.at - from.at) / 1000;
+  const pct = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined || wall <= 0 ? Number.NaN : (100 * (b - a)) / wall;
+  return { server: pct(from.server, to.server), redis: pct(from.redis, to.redis), bench: pct(from.bench, to.bench) };
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Plain HTTP for set-up and verification
@@ -210,6 +265,14 @@ async function buildWorld(base: string, tag: string): Promise<World> {
 interface PhaseResult {
   name: string;
   result: autocannon.Result;
+  cpu?: ReturnType<typeof cpuShare>;
+}
+
+/** Runs one measured phase and records the CPU each process used meanwhile. */
+async function measured(name: string, run: () => Promise<autocannon.Result>): Promise<PhaseResult> {
+  const before = cpuMark();
+  const result = await run();
+  return { name, result, cpu: cpuShare(before, cpuMark()) };
 }
 
 function runCannon(options: autocannon.Options, hardStopSeconds?: number): Promise<autocannon.Result> {
@@ -346,7 +409,8 @@ function statusLine(r: autocannon.Result): string {
 
 function table(phases: PhaseResult[]): string {
   const head = ['phase', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors', 'timeouts', 'secs'];
-  const rows = phases.map(({ name, result: r }) => [
+  head.push('cpu% server', 'redis', 'bench');
+  const rows = phases.map(({ name, result: r, cpu }) => [
     name,
     fmt(rate(r)),
     fmt(r.latency.p50, 1),
@@ -356,6 +420,9 @@ function table(phases: PhaseResult[]): string {
     fmt(r.errors),
     fmt(r.timeouts),
     fmt(r.duration, 1),
+    fmt(cpu?.server ?? Number.NaN),
+    fmt(cpu?.redis ?? Number.NaN),
+    fmt(cpu?.bench ?? Number.NaN),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]) =>
@@ -505,6 +572,8 @@ async function main(): Promise<number> {
       PASSWORD_CACHE_SECONDS: passwordCache,
     });
     const base = server.baseUrl;
+    cpuPids.server = server.child.pid;
+    cpuPids.redis = redis?.pid;
     log(
       `bench:orders  server ${base} (node, pid ${server.child.pid})  redis ${process.env.REDIS_URL ? 'REDIS_URL' : 'own redis-server'}  prefix ${tag}`,
     );
@@ -549,17 +618,18 @@ async function main(): Promise<number> {
       name: 'healthz warm-up',
       result: await runCannon({ ...health, duration: WARMUP_SECONDS }),
     });
-    phases.push({ name: 'healthz', result: await runCannon({ ...health, duration: SECONDS }) });
+    phases.push(await measured('healthz', () => runCannon({ ...health, duration: SECONDS })));
 
     // (2) new_order
     warmups.push({
       name: 'new_order warm-up',
       result: await runCannon({ ...common, duration: WARMUP_SECONDS, requests: newOrderRequests(world) }),
     });
-    phases.push({
-      name: 'new_order',
-      result: await runCannon({ ...common, duration: SECONDS, requests: newOrderRequests(world) }),
-    });
+    phases.push(
+      await measured('new_order', () =>
+        runCannon({ ...common, duration: SECONDS, requests: newOrderRequests(world) }),
+      ),
+    );
 
     // (3) pay: a warm-up sizes the pool, new orders top it up (bounded in count and time), then the
     // measured run pays each order once.
@@ -578,10 +648,11 @@ async function main(): Promise<number> {
       });
       return { result, ok: pay.okCount(), exhausted: stopRequested };
     };
-    const warm = await payPhase(WARMUP_SECONDS);
+    const warm = await payPhase(PAY_WARMUP_SECONDS);
     warmups.push({ name: 'pay warm-up', result: warm.result });
     const payRate = warm.ok / Math.max(warm.result.duration, 0.1);
-    const wanted = Math.ceil(payRate * SECONDS * PAY_POOL_MARGIN) + 4 * CONNECTIONS;
+    const healthRate = rate((phases[0] as PhaseResult).result);
+    const wanted = Math.ceil(Math.min(payRate * PAY_POOL_MARGIN, healthRate) * SECONDS) + 4 * CONNECTIONS;
     const topUp = Math.max(0, wanted - unpaidLeft());
     if (topUp > 0) {
       const t1 = Date.now();
@@ -596,8 +667,14 @@ async function main(): Promise<number> {
         `  pay pool: ${fmt(unpaidLeft())} unpaid orders (topped up ${fmt(topUp)} in ${fmt((Date.now() - t1) / 1000, 1)} s; warm-up paid ${fmt(payRate)}/s)`,
       );
     } else log(`  pay pool: ${fmt(unpaidLeft())} unpaid orders (warm-up paid ${fmt(payRate)}/s)`);
-    const measured = await payPhase(SECONDS);
-    phases.push({ name: 'pay', result: measured.result });
+    let exhausted = false;
+    phases.push(
+      await measured('pay', async () => {
+        const run = await payPhase(SECONDS);
+        exhausted = run.exhausted;
+        return run.result;
+      }),
+    );
 
     // Report
     log();
@@ -608,7 +685,7 @@ async function main(): Promise<number> {
       `ratio new_order/healthz = ${fmt((n ?? 0) / (h || 1), 3)}   pay/healthz = ${fmt((p ?? 0) / (h || 1), 3)}   (req/s, same run, same machine)`,
     );
     const problems = [...phases, ...warmups].flatMap(phaseProblems);
-    if (measured.exhausted)
+    if (exhausted)
       problems.push(
         `pay: the order pool ran out before ${SECONDS} s (${seen.payFillers} filler requests answered 527)`,
       );

@@ -11,14 +11,10 @@
     {1} user missing, {2} auth failed, {10} no such order, {15} cancelled already,
     {13} paid already (no longer cancellable)
 ]]
---@include checkUser
---@include orderStatus
+--@include buyerOrder
 local userKey, orderKey = KEYS[1], KEYS[2]
-local failed = checkUser(userKey, ARGV[1])
+local status, failed = buyerOrder(userKey, orderKey, ARGV[1])
 if failed then return {failed} end
-local status = orderStatus(orderKey)
-if not status then return {10} end
-if status == 'cancelled' then return {15} end
 if status ~= 'unpaid' then return {13} end
 redis.call('HSET', orderKey, 'status', 'cancelled', 'cancelled_at', ARGV[2], 'cancel_reason', 'buyer')
 return {0, redis.call('HGET', orderKey, 'store')}

@@ -12,14 +12,10 @@
     {1} user missing, {2} auth failed, {10} no such order, {15} cancelled, {12} not paid,
     {17} received already
 ]]
---@include checkUser
---@include orderStatus
+--@include buyerOrder
 local userKey, orderKey = KEYS[1], KEYS[2]
-local failed = checkUser(userKey, ARGV[1])
+local status, failed = buyerOrder(userKey, orderKey, ARGV[1])
 if failed then return {failed} end
-local status = orderStatus(orderKey)
-if not status then return {10} end
-if status == 'cancelled' then return {15} end
 if status == 'unpaid' then return {12} end
 if status == 'received' then return {17} end
 local order = redis.call('HMGET', orderKey, 'seller', 'amount')

@@ -14,12 +14,12 @@ export interface ScriptSource {
   lua: string;
 }
 
-function withIncludes(source: string): string {
-  const seen = new Set<string>();
+/** Replaces `--@include name` lines by the include's text (itself expanded), each include once. */
+function withIncludes(source: string, seen = new Set<string>()): string {
   return source.replace(/^--@include (\w+)$/gm, (_line, name: string) => {
     if (seen.has(name)) return '';
     seen.add(name);
-    return readFileSync(new URL(`includes/${name}.lua`, here), 'utf8').trimEnd();
+    return withIncludes(readFileSync(new URL(`includes/${name}.lua`, here), 'utf8').trimEnd(), seen);
   });
 }
 

@@ -10,17 +10,13 @@
     ARGV[2] now (ms)
   Output:
     {0} paid
-    {1} user missing, {2} auth failed, {10} no such order, {15, expiredNow} cancelled (expiredNow = 1
-    when this call cancelled it), {16} paid already, {11} balance too low
+    {1} user missing, {2} auth failed, {10} no such order, {15} cancelled, {15, 1} cancelled by this
+    call (past its deadline), {16} paid already, {11} balance too low
 ]]
---@include checkUser
---@include orderStatus
+--@include buyerOrder
 local userKey, orderKey = KEYS[1], KEYS[2]
-local failed = checkUser(userKey, ARGV[1])
+local status, failed = buyerOrder(userKey, orderKey, ARGV[1])
 if failed then return {failed} end
-local status = orderStatus(orderKey)
-if not status then return {10} end
-if status == 'cancelled' then return {15, 0} end
 if status ~= 'unpaid' then return {16} end
 local order = redis.call('HMGET', orderKey, 'amount', 'expires_at')
 if tonumber(order[2]) <= tonumber(ARGV[2]) then

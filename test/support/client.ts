@@ -13,10 +13,10 @@ export interface Client {
   get(path: string): Promise<Reply>;
 }
 
-/** A client over real HTTP to `baseUrl`. */
-export function httpClient(baseUrl: string): Client {
-  const send = async (path: string, init: RequestInit): Promise<Reply> => {
-    const response = await fetch(baseUrl + path, init);
+/** A client over any fetch-like sender: real HTTP, or an app's `request()`. */
+export function clientFor(send: (path: string, init: RequestInit) => Response | Promise<Response>): Client {
+  const reply = async (path: string, init: RequestInit): Promise<Reply> => {
+    const response = await send(path, init);
     return {
       status: response.status,
       headers: response.headers,
@@ -25,14 +25,17 @@ export function httpClient(baseUrl: string): Client {
   };
   return {
     post: (path, body, headers = {}) =>
-      send(path, {
+      reply(path, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
-    get: (path) => send(path, { method: 'GET' }),
+    get: (path) => reply(path, { method: 'GET' }),
   };
 }
+
+/** A client over real HTTP to `baseUrl`. */
+export const httpClient = (baseUrl: string): Client => clientFor((path, init) => fetch(baseUrl + path, init));
 
 let counter = 0;
 /** An id unique within the run, readable in failures. */

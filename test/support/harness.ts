@@ -9,7 +9,7 @@ import { createDeps } from '../../src/deps.ts';
 import { createLogger } from '../../src/log.ts';
 import { connectRedis, type RedisClient } from '../../src/redis/connect.ts';
 import { startOrderWorker } from '../../workers/order-worker.ts';
-import type { Client, Reply } from './client.ts';
+import { type Client, clientFor } from './client.ts';
 
 export const uniquePrefix = () => `t${randomBytes(5).toString('hex')}`;
 
@@ -33,27 +33,9 @@ export interface HarnessOptions {
 }
 
 /** A client that speaks to an app in-process through `app.request()`. */
-export function appClient(app: {
-  request: (path: string, init?: RequestInit) => Response | Promise<Response>;
-}): Client {
-  const send = async (path: string, init?: RequestInit): Promise<Reply> => {
-    const response = await app.request(path, init);
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: (await response.json()) as Reply['body'],
-    };
-  };
-  return {
-    post: (path, body, headers = {}) =>
-      send(path, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: typeof body === 'string' ? body : JSON.stringify(body),
-      }),
-    get: (path) => send(path),
-  };
-}
+export const appClient = (app: {
+  request: (path: string, init: RequestInit) => Response | Promise<Response>;
+}): Client => clientFor((path, init) => app.request(path, init));
 
 export async function startHarness(overrides: HarnessOptions = {}): Promise<Harness> {
   const prefix = overrides.prefix ?? uniquePrefix();
