@@ -6,7 +6,8 @@
  * funds), then drives it with autocannon on 127.0.0.1, each phase bounded in time:
  *   (1) GET /healthz                   the baseline of this machine in this run;
  *   (2) POST /buyer/new_order          each request a different buyer/token and body;
- *   (3) POST /buyer/pay_to_platform    each request pays a different order created beforehand, once.
+ *   (3) POST /buyer/pay_to_platform    each request pays a different order created beforehand, once;
+ *   (4) GET /healthz again             how far the machine's load moved during the run.
  * It prints requests/s, p50/p99 latency and non-2xx counts, the ratios to the baseline, and then
  * checks over HTTP that stock + sold == initial stock and that the buyers' balances dropped by exactly
  * the amounts paid. Exit code 0 only when no phase saw a non-2xx or a socket error and the totals hold.
@@ -181,7 +182,11 @@ function cpuShare(from: CpuMark, to: CpuMark) {
   const wall = (to.at - from.at) / 1000;
   const pct = (a: number | undefined, b: number | undefined) =>
     a === undefined || b === undefined || wall <= 0 ? Number.NaN : (100 * (b - a)) / wall;
-  return { server: pct(from.server, to.server), redis: pct(from.redis, to.redis), bench: pct(from.bench, to.bench) };
+  return {
+    server: pct(from.server, to.server),
+    redis: pct(from.redis, to.redis),
+    bench: pct(from.bench, to.bench),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -633,40 +638,51 @@ async function main(): Promise<number> {
 
     // (3) pay: a warm-up sizes the pool, new orders top it up (bounded in count and time), then the
     // measured run pays each order once.
-    const payPhase = async (seconds: number) => {
+    /** A pay run: for `seconds`, or (warm-up) `amount` requests cut off after `seconds`. */
+    const payPhase = async (seconds: number, amount?: number) => {
       let instance: { stop(): void } | undefined;
       let stopRequested = false;
+      let timer: NodeJS.Timeout | undefined;
       const pay = payRequests(world, () => {
         stopRequested = true;
         instance?.stop();
       });
+      const limit = amount === undefined ? { duration: seconds } : { amount };
       const result = await new Promise<autocannon.Result>((resolve, reject) => {
-        instance = autocannon({ ...common, duration: seconds, requests: pay.requests }, (error, r) =>
-          error ? reject(error) : resolve(r),
-        );
+        instance = autocannon({ ...common, ...limit, requests: pay.requests }, (error, r) => {
+          if (timer) clearTimeout(timer);
+          if (error) reject(error);
+          else resolve(r);
+        });
         if (stopRequested) instance.stop();
+        else if (amount !== undefined) timer = setTimeout(() => instance?.stop(), seconds * 1000);
       });
       return { result, ok: pay.okCount(), exhausted: stopRequested };
     };
-    const warm = await payPhase(PAY_WARMUP_SECONDS);
-    warmups.push({ name: 'pay warm-up', result: warm.result });
-    const payRate = warm.ok / Math.max(warm.result.duration, 0.1);
-    const healthRate = rate((phases[0] as PhaseResult).result);
-    const wanted = Math.ceil(Math.min(payRate * PAY_POOL_MARGIN, healthRate) * SECONDS) + 4 * CONNECTIONS;
-    const topUp = Math.max(0, wanted - unpaidLeft());
-    if (topUp > 0) {
+    /** Creates `count` more unpaid orders with autocannon (bounded in count, and in time). */
+    const topUp = async (count: number) => {
       const t1 = Date.now();
       warmups.push({
         name: 'pool top-up (new_order)',
         result: await runCannon(
-          { ...common, amount: Math.max(topUp, CONNECTIONS), requests: newOrderRequests(world) },
+          { ...common, amount: Math.max(count, CONNECTIONS), requests: newOrderRequests(world) },
           Math.max(60, 10 * SECONDS),
         ),
       });
-      log(
-        `  pay pool: ${fmt(unpaidLeft())} unpaid orders (topped up ${fmt(topUp)} in ${fmt((Date.now() - t1) / 1000, 1)} s; warm-up paid ${fmt(payRate)}/s)`,
-      );
-    } else log(`  pay pool: ${fmt(unpaidLeft())} unpaid orders (warm-up paid ${fmt(payRate)}/s)`);
+      return (Date.now() - t1) / 1000;
+    };
+    if (unpaidLeft() < 2 * CONNECTIONS) await topUp(2 * CONNECTIONS - unpaidLeft());
+    // The warm-up pays at most the orders there are, for at most PAY_WARMUP_SECONDS.
+    const warm = await payPhase(PAY_WARMUP_SECONDS, unpaidLeft());
+    warmups.push({ name: 'pay warm-up', result: warm.result });
+    const payRate = warm.ok / Math.max(warm.result.duration, 0.1);
+    const healthRate = rate((phases[0] as PhaseResult).result);
+    const wanted = Math.ceil(Math.min(payRate * PAY_POOL_MARGIN, healthRate) * SECONDS) + 4 * CONNECTIONS;
+    const missing = Math.max(0, wanted - unpaidLeft());
+    const took = missing > 0 ? await topUp(missing) : 0;
+    log(
+      `  pay pool: ${fmt(unpaidLeft())} unpaid orders for the pay phase (warm-up paid ${fmt(payRate)}/s; topped up ${fmt(missing)} in ${fmt(took, 1)} s)`,
+    );
     let exhausted = false;
     phases.push(
       await measured('pay', async () => {
@@ -676,13 +692,20 @@ async function main(): Promise<number> {
       }),
     );
 
+    // (4) the baseline again: how much the machine's load moved during the run
+    phases.push(await measured('healthz (end)', () => runCannon({ ...health, duration: SECONDS })));
+
     // Report
     log();
     log(table(phases));
-    const [h, n, p] = phases.map((ph) => rate(ph.result));
+    const [h1 = 0, n = 0, p = 0, h2 = 0] = phases.map((ph) => rate(ph.result));
+    const baseline = (h1 + h2) / 2 || 1;
     log();
     log(
-      `ratio new_order/healthz = ${fmt((n ?? 0) / (h || 1), 3)}   pay/healthz = ${fmt((p ?? 0) / (h || 1), 3)}   (req/s, same run, same machine)`,
+      `ratio new_order/healthz = ${fmt(n / baseline, 3)}   pay/healthz = ${fmt(p / baseline, 3)}   (req/s against the mean of both healthz runs)`,
+    );
+    log(
+      `baseline moved ${fmt((100 * (h2 - h1)) / baseline, 0)}% between start and end: the ratios are no more precise than that`,
     );
     const problems = [...phases, ...warmups].flatMap(phaseProblems);
     if (exhausted)

@@ -60,6 +60,18 @@ describe('Mailbox', () => {
     expect(batches.flat()).toEqual([1, 2, 3]);
   });
 
+  it('always takes the continuation of admitted work, even when full', async () => {
+    const { mailbox, batches, open } = recordingMailbox({ capacity: 1 });
+    const first = mailbox.enqueue(1);
+    await tick();
+    const queued = mailbox.enqueue(2);
+    await expect(mailbox.enqueue(3)).rejects.toBeInstanceOf(MailboxFullError);
+    const next = mailbox.enqueue(4, true);
+    open();
+    expect(await Promise.all([first, queued, next])).toEqual([10, 20, 40]);
+    expect(batches.flat()).toEqual([1, 2, 4]);
+  });
+
   it('drops a message still queued at its deadline, so it never runs', async () => {
     const { mailbox, clock, batches, open } = recordingMailbox({ timeoutMs: 100 });
     const first = mailbox.enqueue(1);

@@ -45,8 +45,8 @@ export class EntityActor<M> {
     return this.mailbox.idle;
   }
 
-  ask(message: M): Promise<Reply> {
-    return this.mailbox.enqueue(message);
+  ask(message: M, continuation = false): Promise<Reply> {
+    return this.mailbox.enqueue(message, continuation);
   }
 
   stop(): void {

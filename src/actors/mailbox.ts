@@ -1,7 +1,8 @@
 /**
  * A generic actor mailbox: an async FIFO that runs one batch at a time. When several messages are
  * waiting, up to `maxBatch` of them are handed to `run` together (an actor turns them into one Redis
- * pipeline). The queue is bounded: a full mailbox refuses at once. Every message has a deadline; one
+ * pipeline). The queue is bounded: a full mailbox refuses new work at once, while the continuation of
+ * work already admitted (the next step of a saga) is always taken. Every message has a deadline; one
  * still queued at its deadline is dropped, so it has no effect. A failing message rejects its own
  * caller and never stalls the queue.
  */
@@ -53,9 +54,11 @@ export class Mailbox<T, R> {
     return this.queue.length;
   }
 
-  enqueue(message: T): Promise<R> {
+  /** `continuation`: the next step of work admitted earlier; never refused for a full mailbox. */
+  enqueue(message: T, continuation = false): Promise<R> {
     if (this.stopped) return Promise.reject(new Error('mailbox stopped'));
-    if (this.queue.length >= this.options.capacity) return Promise.reject(new MailboxFullError());
+    if (!continuation && this.queue.length >= this.options.capacity)
+      return Promise.reject(new MailboxFullError());
     return new Promise<R>((resolve, reject) => {
       const entry: Entry<T, R> = { message, resolve, reject, timer: undefined };
       entry.timer = this.options.clock.setTimeout(() => this.expire(entry), this.options.timeoutMs);

@@ -61,10 +61,17 @@ export function createActorSystem(redis: Redis | Cluster, scripts: ScriptCalls, 
   return {
     stores,
     users,
+    /** Sends new work to a store's actor (refused with 503 when its mailbox is full). */
     store: (id: string, message: StoreMessage): Promise<Reply> =>
       stores.get(id).ask(message).catch(overloadToApiError),
+    /** Sends new work to a user's actor (refused with 503 when its mailbox is full). */
     user: (id: string, message: UserMessage): Promise<Reply> =>
       users.get(id).ask(message).catch(overloadToApiError),
+    /** The next step of admitted work: taken even when the mailbox is full, so a saga never stops half-way. */
+    continueStore: (id: string, message: StoreMessage): Promise<Reply> =>
+      stores.get(id).ask(message, true).catch(overloadToApiError),
+    continueUser: (id: string, message: UserMessage): Promise<Reply> =>
+      users.get(id).ask(message, true).catch(overloadToApiError),
     stopAll(): void {
       clearInterval(sweeper);
       stores.stopAll();

@@ -45,7 +45,13 @@ export async function newOrder(
   const [seller = '', amount = '0', itemsJson = '[]'] = reserved.values;
   // (3) record the order in the buyer's slot.
   const draft = { orderId, buyer: user, store, seller, itemsJson, amount, now, deadline: now + timeoutMs };
-  const created = await d.actors.user(user, { type: 'createOrder', draft });
+  const created = await d.actors
+    .continueUser(user, { type: 'createOrder', draft })
+    .catch(async (error: unknown) => {
+      // Outcome unknown (timeout, Redis error): settle it now; the expiry job is the backstop.
+      await reconcile(d, ref).catch(() => {});
+      throw error;
+    });
   if (created.code !== Code.OK) {
     await reconcile(d, ref);
     throw scriptError(created.code, subject);
@@ -81,7 +87,7 @@ export async function confirmReceipt(d: Deps, user: string, password: string, or
     d.actors.user(user, { type: 'confirmReceipt', orderId, epoch, now: d.now() }),
   );
   const [seller = '', amount = '0'] = expectOk(reply, { user_id: user, order_id: orderId }).values;
-  expectOk(await d.actors.user(seller, { type: 'creditPayout', orderId, amount }), {
+  expectOk(await d.actors.continueUser(seller, { type: 'creditPayout', orderId, amount }), {
     user_id: seller,
     order_id: orderId,
   });

@@ -23,7 +23,7 @@ export interface Reconciled {
 export async function reconcile(d: Deps, ref: OrderRef): Promise<Reconciled> {
   const subject = { user_id: ref.buyer, store_id: ref.store, order_id: ref.orderId };
   const reply = expectOk(
-    await d.actors.user(ref.buyer, {
+    await d.actors.continueUser(ref.buyer, {
       type: 'expire',
       orderId: ref.orderId,
       now: d.now(),
@@ -33,7 +33,7 @@ export async function reconcile(d: Deps, ref: OrderRef): Promise<Reconciled> {
   );
   const [status = '', changed] = reply.values;
   if (status === 'void' || status === 'cancelled') {
-    expectOk(await d.actors.store(ref.store, { type: 'release', orderId: ref.orderId }), subject);
+    expectOk(await d.actors.continueStore(ref.store, { type: 'release', orderId: ref.orderId }), subject);
   }
   if (status === 'received') await payOut(d, ref);
   return { status, expiredNow: status === 'cancelled' && changed === '1' };
@@ -43,7 +43,7 @@ export async function reconcile(d: Deps, ref: OrderRef): Promise<Reconciled> {
 export async function payOut(d: Deps, ref: OrderRef): Promise<void> {
   const [seller, amount] = await d.redis.hmget(d.keys.order(ref.buyer, ref.orderId), 'seller', 'amount');
   if (!seller || !amount) return;
-  expectOk(await d.actors.user(seller, { type: 'creditPayout', orderId: ref.orderId, amount }), {
+  expectOk(await d.actors.continueUser(seller, { type: 'creditPayout', orderId: ref.orderId, amount }), {
     user_id: seller,
     order_id: ref.orderId,
   });

@@ -117,7 +117,12 @@ export function buyerOrdersSuite(client: ClientFactory) {
 
     it('answers 513 for a missing store, before 515', async () => {
       const buyer = await newUser(client());
-      await expectCode(orderRequest(client(), buyer, uid('store'), [{ id: uid('book'), count: 1 }]), 513);
+      const store_id = uid('store');
+      const reply = await expectCode(
+        orderRequest(client(), buyer, store_id, [{ id: uid('book'), count: 1 }]),
+        513,
+      );
+      expect(reply.body.message).toContain(store_id);
     });
 
     it('answers 511 for an unknown user even with a bad token', async () => {

@@ -11,6 +11,7 @@ import {
   newShop,
   newUser,
   orderAction,
+  PRICE_A,
   placeOrder,
   stock,
   uid,
@@ -107,6 +108,23 @@ export function fundsSuite(client: ClientFactory) {
       expect(typeof empty.body.cancelled).toBe('number');
       const none = await expectCode(client().post('/buyer/auto_cancel_expired_orders', undefined), 200);
       expect(typeof none.body.cancelled).toBe('number');
+    });
+
+    it('neither returns a cancelled order’s stock again nor pays a received order again', async () => {
+      const shop = await newShop(client(), 10_000);
+      const cancelled = await placeOrder(client(), shop.buyer, shop.store_id, [{ id: shop.b, count: 3 }]);
+      await expectCode(orderAction(client(), '/buyer/cancel_order', shop.buyer, cancelled), 200);
+      const received = await placeOrder(client(), shop.buyer, shop.store_id, [{ id: shop.a, count: 1 }]);
+      await expectCode(orderAction(client(), '/buyer/pay_to_platform', shop.buyer, received), 200);
+      await expectCode(
+        orderAction(client(), '/buyer/confirm_receipt_and_pay_toseller', shop.buyer, received),
+        200,
+      );
+      await expectCode(client().post('/buyer/auto_cancel_expired_orders', {}), 200);
+      expect(await stock(client(), shop.store_id, shop.b)).toBe(5);
+      expect(await stock(client(), shop.store_id, shop.a)).toBe(9);
+      expect(await balance(client(), shop.seller)).toBe(PRICE_A);
+      expect(await balance(client(), shop.buyer)).toBe(10_000 - PRICE_A);
     });
 
     it('leaves an unpaid order within its deadline alone', async () => {

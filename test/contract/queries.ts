@@ -112,9 +112,15 @@ export function queriesSuite(client: ClientFactory) {
     it('answers 518 for an unknown order, 511 for an unknown user, 401 for a wrong password first', async () => {
       const shop = await newShop(client());
       const id = await placeOrder(client(), shop.buyer, shop.store_id, [{ id: shop.a, count: 1 }]);
-      await expectCode(orderAction(client(), '/buyer/query_order_status', shop.buyer, uid('order')), 518);
+      const missing = uid('order');
+      const notFound = await expectCode(
+        orderAction(client(), '/buyer/query_order_status', shop.buyer, missing),
+        518,
+      );
+      expect(notFound.body.message).toContain(missing);
       const ghost = { user_id: uid('nobody'), password: 'x' };
-      await expectCode(orderAction(client(), '/buyer/query_order_status', ghost, id), 511);
+      const noUser = await expectCode(orderAction(client(), '/buyer/query_order_status', ghost, id), 511);
+      expect(noUser.body.message).toContain(ghost.user_id);
       const wrong = { user_id: shop.buyer.user_id, password: 'wrong' };
       await expectCode(orderAction(client(), '/buyer/query_order_status', wrong, id), 401);
       await expectCode(orderAction(client(), '/buyer/query_order_status', wrong, uid('order')), 401);
