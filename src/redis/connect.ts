@@ -36,7 +36,7 @@ export async function connectRedis(
   } else if (config.REDIS_URL) {
     const url = config.REDIS_URL;
     make = (options) => new Redis(url, { ...options });
-    describe = `Redis ${new URL(url).host}`;
+    describe = `Redis ${new URL(url).host || new URL(url).pathname}`;
   } else {
     embedded = await startEmbeddedRedis(config.DATA_DIR, log);
     const path = embedded.socket;
@@ -54,17 +54,20 @@ export async function connectRedis(
     if (error.message !== lastError) log(`redis: ${error.message}`);
     lastError = error.message;
   });
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     await Promise.race([
       client.ping(),
-      new Promise((_, reject) =>
-        setTimeout(() => reject(new Error(lastError || 'no answer in 10 s')), 10_000),
-      ),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(lastError || 'no answer in 10 s')), 10_000);
+      }),
     ]);
   } catch (error) {
     client.disconnect();
     await embedded?.stop();
     throw new Error(`cannot reach ${describe}: ${(error as Error).message}`);
+  } finally {
+    clearTimeout(timer);
   }
   return {
     client,
