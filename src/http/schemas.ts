@@ -5,6 +5,8 @@
 import * as v from 'valibot';
 
 export const MAX_MONEY = 1_000_000_000_000;
+/** Largest stock level or order count: far beyond any real shelf, and exact in Lua's doubles. */
+export const MAX_COUNT = 1_000_000_000_000;
 
 const Id = v.pipe(
   v.string(),
@@ -70,9 +72,9 @@ export const schemas = {
       tags: v.nullish(v.array(v.string())),
       pictures: v.nullish(v.array(Base64)),
     }),
-    stock_level: Int(0, 1_000_000_000),
+    stock_level: Int(0, MAX_COUNT),
   }),
-  addStock: v.object({ user_id: Id, store_id: Id, book_id: Id, add_stock_level: Int(1, 1_000_000_000) }),
+  addStock: v.object({ user_id: Id, store_id: Id, book_id: Id, add_stock_level: Int(1, MAX_COUNT) }),
   ship: v.object({ user_id: Id, store_id: Id, order_id: Id }),
   oneStoreOrders: v.object({ ...UserPassword, store_id: Id, ...Paging }),
   allStoreOrders: v.object({ ...UserPassword, ...Paging }),
@@ -82,7 +84,7 @@ export const schemas = {
     user_id: Id,
     store_id: Id,
     books: v.pipe(
-      v.array(v.object({ id: Id, count: Int(1, 1_000_000) })),
+      v.array(v.object({ id: Id, count: Int(1, MAX_COUNT) })),
       v.minLength(1, 'must list at least one book'),
       v.maxLength(1000, 'at most 1000 lines'),
     ),

@@ -10,11 +10,14 @@
     ARGV[3] amount to add (> 0)
   Output:
     {0, newLevel}
-    {4} store missing, {6} not the owner, {7} book missing in this store
+    {4} store missing, {6} not the owner, {7} book missing in this store,
+    {19, 'add_stock_level'} the level would pass 2^53 - 1
 ]]
 local owner = redis.call('HGET', KEYS[1], 'owner')
 if not owner then return {4} end
 if owner ~= ARGV[1] then return {6} end
-if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 0 then return {7} end
+local level = redis.call('HGET', KEYS[2], ARGV[2])
+if not level then return {7} end
+if tonumber(level) + tonumber(ARGV[3]) > 9007199254740991 then return {19, 'add_stock_level'} end
 redis.call('HINCRBY', KEYS[3], ARGV[2], ARGV[3])
 return {0, redis.call('HINCRBY', KEYS[2], ARGV[2], ARGV[3])}
