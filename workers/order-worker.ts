@@ -7,14 +7,14 @@ import { DelayedError, type Job, Worker } from 'bullmq';
 import * as v from 'valibot';
 import type { Deps } from '../src/domain/deps.ts';
 import { reconcile } from '../src/domain/reconcile.ts';
-import { jobCatalog, type OrderRef, QUEUE_NAME } from '../src/jobs/catalog.ts';
+import { OrderRef, QUEUE_NAME } from '../src/jobs/catalog.ts';
 import type { RedisConnection } from '../src/redis/connect.ts';
 
 export function startOrderWorker(redis: RedisConnection, d: Deps, concurrency = 16) {
   const worker = new Worker<OrderRef>(
     QUEUE_NAME,
     async (job: Job<OrderRef>, token?: string) => {
-      const ref = v.parse(jobCatalog.expire.payload, job.data);
+      const ref = v.parse(OrderRef, job.data);
       const result = await reconcile(d, ref);
       if (result.status === 'unpaid') {
         const expiresAt = Number(await d.redis.hget(d.keys.order(ref.buyer, ref.orderId), 'expires_at'));
@@ -27,6 +27,10 @@ export function startOrderWorker(redis: RedisConnection, d: Deps, concurrency = 
       connection: redis.duplicate({ maxRetriesPerRequest: null }),
       prefix: d.keys.queuePrefix(),
       concurrency,
+      // Jobs are short: a job whose worker died is retried within seconds, not BullMQ's default 30 s.
+      lockDuration: 5_000,
+      stalledInterval: 2_000,
+      maxStalledCount: 10,
     },
   );
   worker.on('failed', (job, error) =>

@@ -83,14 +83,16 @@ export async function cancel(d: Deps, user: string, password: string, orderId: s
 }
 
 export async function confirmReceipt(d: Deps, user: string, password: string, orderId: string) {
-  const reply = await d.guard.withPassword(user, password, 401, (epoch) =>
-    d.actors.user(user, { type: 'confirmReceipt', orderId, epoch, now: d.now() }),
-  );
-  const [seller = '', amount = '0'] = expectOk(reply, { user_id: user, order_id: orderId }).values;
-  expectOk(await d.actors.continueUser(seller, { type: 'creditPayout', orderId, amount }), {
-    user_id: seller,
-    order_id: orderId,
+  const subject = { user_id: user, order_id: orderId };
+  const reply = await d.guard.withPassword(user, password, 401, async (epoch) => {
+    // The settle job is the durable intent: if this process dies after the receipt, it pays the seller.
+    await d.queue.scheduleSettle({ orderId, buyer: user, store: '' });
+    return d.actors.user(user, { type: 'confirmReceipt', orderId, epoch, now: d.now() });
   });
+  if (reply.code !== Code.OK) d.queue.cancelSettle(orderId);
+  const [seller = '', amount = '0'] = expectOk(reply, subject).values;
+  expectOk(await d.actors.continueUser(seller, { type: 'creditPayout', orderId, amount }), subject);
+  d.queue.cancelSettle(orderId);
 }
 
 export async function ship(d: Deps, user: string, token: string | undefined, store: string, orderId: string) {

@@ -33,7 +33,9 @@ export async function reconcile(d: Deps, ref: OrderRef): Promise<Reconciled> {
   );
   const [status = '', changed] = reply.values;
   if (status === 'void' || status === 'cancelled') {
-    expectOk(await d.actors.continueStore(ref.store, { type: 'release', orderId: ref.orderId }), subject);
+    const store = ref.store || (await d.redis.hget(d.keys.order(ref.buyer, ref.orderId), 'store'));
+    if (store)
+      expectOk(await d.actors.continueStore(store, { type: 'release', orderId: ref.orderId }), subject);
   }
   if (status === 'received') await payOut(d, ref);
   return { status, expiredNow: status === 'cancelled' && changed === '1' };

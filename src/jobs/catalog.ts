@@ -13,11 +13,19 @@ export const OrderRef = v.object({
 });
 export type OrderRef = v.InferOutput<typeof OrderRef>;
 
+/**
+ * Every job reconciles one order (domain/reconcile.ts); the name says why it was scheduled.
+ * `delayMs` of settle: how long the inline follow-up has before the job does it instead.
+ */
 export const jobCatalog = {
   /** At the payment deadline: cancel the order if still unpaid and return its stock. */
-  expire: { payload: OrderRef, attempts: 20, backoffMs: 1000 },
+  expire: { payload: OrderRef, attempts: 20, backoffMs: 1000, delayMs: 0 },
+  /** Backstop of a receipt: make sure the seller is paid. */
+  settle: { payload: OrderRef, attempts: 20, backoffMs: 1000, delayMs: 10_000 },
 } as const;
 
 export type JobName = keyof typeof jobCatalog;
 
-export const jobId = (name: JobName, orderId: string) => `${name}-${orderId}`;
+/** Deterministic job ids; client-given order ids are encoded so an id never contains ':'. */
+export const jobId = (name: JobName, orderId: string) =>
+  `${name}-${orderId.replace(/[%:]/g, (c) => (c === '%' ? '%25' : '%3A'))}`;

@@ -6,28 +6,33 @@
 import { Queue } from 'bullmq';
 import type { RedisClient } from '../redis/connect.ts';
 import type { Keys } from '../redis/keys.ts';
-import { jobCatalog, jobId, type OrderRef, QUEUE_NAME } from './catalog.ts';
+import { type JobName, jobCatalog, jobId, type OrderRef, QUEUE_NAME } from './catalog.ts';
 
 export function createOrderQueue(connection: RedisClient, keys: Keys) {
   const queue = new Queue<OrderRef>(QUEUE_NAME, { connection, prefix: keys.queuePrefix() });
-  const expire = jobCatalog.expire;
+
+  const schedule = async (name: JobName, ref: OrderRef, delayMs: number) => {
+    const job = jobCatalog[name];
+    await queue.add(name, ref, {
+      jobId: jobId(name, ref.orderId),
+      delay: Math.max(0, delayMs),
+      attempts: job.attempts,
+      backoff: { type: 'exponential', delay: job.backoffMs },
+      removeOnComplete: true,
+      removeOnFail: 1000,
+    });
+  };
+  /** Best effort: a job left behind finds nothing to do. */
+  const unschedule = (name: JobName, orderId: string) => {
+    queue.remove(jobId(name, orderId)).catch(() => {});
+  };
 
   return {
     queue,
-    async scheduleExpiry(ref: OrderRef, delayMs: number): Promise<void> {
-      await queue.add('expire', ref, {
-        jobId: jobId('expire', ref.orderId),
-        delay: Math.max(0, delayMs),
-        attempts: expire.attempts,
-        backoff: { type: 'exponential', delay: expire.backoffMs },
-        removeOnComplete: true,
-        removeOnFail: 1000,
-      });
-    },
-    /** Best effort: a job left behind finds nothing to do. */
-    cancelExpiry(orderId: string): void {
-      queue.remove(jobId('expire', orderId)).catch(() => {});
-    },
+    scheduleExpiry: (ref: OrderRef, delayMs: number) => schedule('expire', ref, delayMs),
+    cancelExpiry: (orderId: string) => unschedule('expire', orderId),
+    scheduleSettle: (ref: OrderRef) => schedule('settle', ref, jobCatalog.settle.delayMs),
+    cancelSettle: (orderId: string) => unschedule('settle', orderId),
     /** Expiry jobs whose time has come, oldest first (at most `limit`). */
     async dueExpiries(now: number, limit: number): Promise<{ ref: OrderRef; remove(): Promise<unknown> }[]> {
       const jobs = await queue.getJobs(['delayed', 'wait', 'prioritized'], 0, limit - 1, true);
