@@ -2,12 +2,20 @@
  * The store actor: every change to one store's slot (the store, its stock, prices, books,
  * reservations) goes through it, in order.
  */
-import type { Call, ScriptCalls } from '../lua/scripts.ts';
+import type { Call, IdemMark, ScriptCalls } from '../lua/scripts.ts';
 
 export type StoreMessage =
-  | { type: 'open'; owner: string; now: number }
-  | { type: 'addBook'; owner: string; bookId: string; price: number; stock: number; json: string }
-  | { type: 'restock'; owner: string; bookId: string; add: number }
+  | { type: 'open'; owner: string; now: number; idem?: IdemMark }
+  | {
+      type: 'addBook';
+      owner: string;
+      bookId: string;
+      price: number;
+      stock: number;
+      json: string;
+      idem?: IdemMark;
+    }
+  | { type: 'restock'; owner: string; bookId: string; add: number; idem?: IdemMark }
   | { type: 'reserve'; orderId: string; buyer: string; now: number; lines: [string, number][] }
   | { type: 'release'; orderId: string }
   | { type: 'checkShipment'; owner: string; orderId: string };
@@ -17,11 +25,11 @@ export const storeHandler =
   (m: StoreMessage): Call => {
     switch (m.type) {
       case 'open':
-        return scripts.createStore(store, m.owner, m.now);
+        return scripts.createStore(store, m.owner, m.now, m.idem);
       case 'addBook':
-        return scripts.addBook(store, m);
+        return scripts.addBook(store, m, m.idem);
       case 'restock':
-        return scripts.addStock(store, m.owner, m.bookId, m.add);
+        return scripts.addStock(store, m.owner, m.bookId, m.add, m.idem);
       case 'reserve':
         return scripts.reserveStock(store, m);
       case 'release':

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Code, expectOk, scriptError } from '../lua/codes.ts';
+import { answering, type IdemMark } from '../lua/scripts.ts';
 import type { Deps } from './deps.ts';
 import { type OrderView, orderView, type Page, pageRange } from './order-view.ts';
 import { reconcile } from './reconcile.ts';
@@ -21,6 +22,7 @@ export async function newOrder(
   token: string | undefined,
   store: string,
   books: { id: string; count: number }[],
+  idem?: IdemMark,
 ) {
   await d.guard.token(user, token);
   const orderId = randomUUID();
@@ -59,10 +61,10 @@ export async function newOrder(
   return orderId;
 }
 
-export async function pay(d: Deps, user: string, password: string, orderId: string) {
+export async function pay(d: Deps, user: string, password: string, orderId: string, idem?: IdemMark) {
   const subject = { user_id: user, order_id: orderId };
   const reply = await d.guard.withPassword(user, password, 401, (epoch) =>
-    d.actors.user(user, { type: 'pay', orderId, epoch, now: d.now() }),
+    d.actors.user(user, { type: 'pay', orderId, epoch, now: d.now(), idem }),
   );
   if (reply.code === Code.CANCELLED && reply.values[0] === '1') {
     // This payment found the order past its deadline and cancelled it: return its stock now.
@@ -73,21 +75,27 @@ export async function pay(d: Deps, user: string, password: string, orderId: stri
   d.queue.cancelExpiry(orderId);
 }
 
-export async function cancel(d: Deps, user: string, password: string, orderId: string) {
+export async function cancel(d: Deps, user: string, password: string, orderId: string, idem?: IdemMark) {
   const reply = await d.guard.withPassword(user, password, 511, (epoch) =>
-    d.actors.user(user, { type: 'cancel', orderId, epoch, now: d.now() }),
+    d.actors.user(user, { type: 'cancel', orderId, epoch, now: d.now(), idem }),
   );
   const [store = ''] = expectOk(reply, { user_id: user, order_id: orderId }).values;
   await reconcile(d, { orderId, buyer: user, store });
   d.queue.cancelExpiry(orderId);
 }
 
-export async function confirmReceipt(d: Deps, user: string, password: string, orderId: string) {
+export async function confirmReceipt(
+  d: Deps,
+  user: string,
+  password: string,
+  orderId: string,
+  idem?: IdemMark,
+) {
   const subject = { user_id: user, order_id: orderId };
   const reply = await d.guard.withPassword(user, password, 401, async (epoch) => {
     // The settle job is the durable intent: if this process dies after the receipt, it pays the seller.
     await d.queue.scheduleSettle({ orderId, buyer: user, store: '' });
-    return d.actors.user(user, { type: 'confirmReceipt', orderId, epoch, now: d.now() });
+    return d.actors.user(user, { type: 'confirmReceipt', orderId, epoch, now: d.now(), idem });
   });
   if (reply.code !== Code.OK) d.queue.cancelSettle(orderId);
   const [seller = '', amount = '0'] = expectOk(reply, subject).values;

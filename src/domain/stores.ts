@@ -3,14 +3,21 @@
  */
 import { ApiError } from '../errors.ts';
 import { Code, expectOk, scriptError } from '../lua/codes.ts';
+import type { IdemMark } from '../lua/scripts.ts';
 import type { Deps } from './deps.ts';
 import { type OrderView, orderView, type Page, pageRange } from './order-view.ts';
 
-export async function createStore(d: Deps, user: string, token: string | undefined, store: string) {
+export async function createStore(
+  d: Deps,
+  user: string,
+  token: string | undefined,
+  store: string,
+  idem?: IdemMark,
+) {
   await d.guard.token(user, token);
   // The user's store set is written first, as intent; readers keep only stores the user owns.
   await d.redis.sadd(d.keys.userStores(user), store);
-  const reply = await d.actors.store(store, { type: 'open', owner: user, now: d.now() });
+  const reply = await d.actors.store(store, { type: 'open', owner: user, now: d.now(), idem });
   if (reply.code === Code.STORE_EXISTS && reply.values[0] !== user) {
     await d.redis.srem(d.keys.userStores(user), store);
   }
@@ -30,10 +37,12 @@ export async function addBook(
   store: string,
   book: NewBook,
   stock: number,
+  idem?: IdemMark,
 ) {
   await d.guard.token(user, token);
   const reply = await d.actors.store(store, {
     type: 'addBook',
+    idem,
     owner: user,
     bookId: book.id,
     price: book.price,
@@ -50,9 +59,10 @@ export async function addStock(
   store: string,
   bookId: string,
   add: number,
+  idem?: IdemMark,
 ) {
   await d.guard.token(user, token);
-  const reply = await d.actors.store(store, { type: 'restock', owner: user, bookId, add });
+  const reply = await d.actors.store(store, { type: 'restock', owner: user, bookId, add, idem });
   expectOk(reply, { user_id: user, store_id: store, book_id: bookId });
 }
 

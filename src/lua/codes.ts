@@ -27,6 +27,9 @@ export const Code = {
   INVALID: 19,
   ABORTED: 20,
   NOOP: 21,
+  IDEM_CONFLICT: 22,
+  IDEM_RUNNING: 23,
+  IDEM_DONE: 24,
 } as const;
 
 export type ScriptCode = (typeof Code)[keyof typeof Code];
@@ -77,6 +80,14 @@ const table: Record<number, { status: number; message: (s: Subject, value?: stri
   [Code.ABORTED]: {
     status: 503,
     message: (s) => `order ${s.order_id} could not be completed in time; nothing was charged, retry`,
+  },
+  [Code.IDEM_CONFLICT]: {
+    status: 422,
+    message: (_s, key) => `Idempotency-Key ${key} was used with another request`,
+  },
+  [Code.IDEM_RUNNING]: {
+    status: 409,
+    message: (_s, key) => `the request with Idempotency-Key ${key} is still running; retry shortly`,
   },
 };
 

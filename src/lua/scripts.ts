@@ -16,6 +16,20 @@ export interface Reply {
   values: string[];
 }
 
+/** A request's Idempotency-Key, and the answer its effect script records on success. */
+export interface IdemMark {
+  user: string;
+  key: string;
+  answer: string;
+}
+
+/** The mark of a request whose success answer carries more than code and message. */
+export const answering = (idem: IdemMark | undefined, extra: Record<string, unknown>): IdemMark | undefined =>
+  idem && { ...idem, answer: JSON.stringify({ code: 200, message: 'ok', ...extra }) };
+
+/** How long an Idempotency-Key's answer is kept. */
+export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
+
 const call = (command: string, keys: string[], argv: (string | number)[]): Call => ({
   command,
   args: [...keys, ...argv],
@@ -33,31 +47,70 @@ export interface OrderDraft {
 }
 
 export function scriptCalls(k: Keys) {
+  /** The extra key and arguments of an effect script in `user`'s slot. */
+  const inUser = (user: string, idem: IdemMark | undefined) =>
+    [k.idempotency(user, idem?.key ?? ''), [idem?.answer ?? '', IDEMPOTENCY_TTL_MS]] as const;
+  /** The same for an effect script in `store`'s slot. */
+  const inStore = (store: string, idem: IdemMark | undefined) =>
+    [
+      k.storeIdempotency(store, idem?.user ?? '', idem?.key ?? ''),
+      [idem?.answer ?? '', IDEMPOTENCY_TTL_MS],
+    ] as const;
+  /** A script call with its idempotency key and arguments appended. */
+  const marked = (
+    command: string,
+    keys: string[],
+    argv: (string | number)[],
+    [key, extra]: ReturnType<typeof inUser>,
+  ) => call(command, [...keys, key], [...argv, ...extra]);
+
   return {
-    register: (user: string, pwHash: string, now: number) => call('register', [k.user(user)], [pwHash, now]),
-    unregister: (user: string, epoch: string) => call('unregister', [k.user(user)], [epoch]),
-    changePassword: (user: string, epoch: string, pwHash: string) =>
-      call('changePassword', [k.user(user)], [epoch, pwHash]),
+    idemBegin: (user: string, key: string, fingerprint: string, leaseMs: number) =>
+      call('idemBegin', [k.idempotency(user, key)], [fingerprint, leaseMs]),
+    idemFinish: (user: string, key: string, fingerprint: string, status: string, body: string) =>
+      call('idemFinish', [k.idempotency(user, key)], [fingerprint, status, body, IDEMPOTENCY_TTL_MS]),
+    register: (user: string, pwHash: string, now: number, idem?: IdemMark) =>
+      marked('register', [k.user(user)], [pwHash, now], inUser(user, idem)),
+    unregister: (user: string, epoch: string, idem?: IdemMark) =>
+      marked('unregister', [k.user(user)], [epoch], inUser(user, idem)),
+    changePassword: (user: string, epoch: string, pwHash: string, idem?: IdemMark) =>
+      marked('changePassword', [k.user(user)], [epoch, pwHash], inUser(user, idem)),
     authToken: (user: string, epoch: string, tokenId: string) =>
       call('authToken', [k.user(user), k.revoked(user)], [epoch, tokenId]),
-    revokeToken: (user: string, epoch: string, tokenId: string, expiresAt: number, now: number) =>
-      call('revokeToken', [k.user(user), k.revoked(user)], [epoch, tokenId, expiresAt, now]),
-    addFunds: (user: string, epoch: string, delta: number) =>
-      call('addFunds', [k.user(user)], [epoch, delta]),
+    revokeToken: (
+      user: string,
+      t: { epoch: string; tokenId: string; expiresAt: number; now: number },
+      idem?: IdemMark,
+    ) =>
+      marked(
+        'revokeToken',
+        [k.user(user), k.revoked(user)],
+        [t.epoch, t.tokenId, t.expiresAt, t.now],
+        inUser(user, idem),
+      ),
+    addFunds: (user: string, epoch: string, delta: number, idem?: IdemMark) =>
+      marked('addFunds', [k.user(user)], [epoch, delta], inUser(user, idem)),
 
-    createStore: (store: string, owner: string, now: number) =>
-      call('createStore', [k.store(store)], [owner, now]),
+    createStore: (store: string, owner: string, now: number, idem?: IdemMark) =>
+      marked('createStore', [k.store(store)], [owner, now], inStore(store, idem)),
     addBook: (
       store: string,
       a: { owner: string; bookId: string; price: number; stock: number; json: string },
+      idem?: IdemMark,
     ) =>
-      call(
+      marked(
         'addBook',
         [k.store(store), k.stock(store), k.supplied(store), k.prices(store), k.books(store)],
         [a.owner, a.bookId, a.price, a.stock, a.json],
+        inStore(store, idem),
       ),
-    addStock: (store: string, owner: string, bookId: string, add: number) =>
-      call('addStock', [k.store(store), k.stock(store), k.supplied(store)], [owner, bookId, add]),
+    addStock: (store: string, owner: string, bookId: string, add: number, idem?: IdemMark) =>
+      marked(
+        'addStock',
+        [k.store(store), k.stock(store), k.supplied(store)],
+        [owner, bookId, add],
+        inStore(store, idem),
+      ),
     reserveStock: (
       store: string,
       a: { orderId: string; buyer: string; now: number; lines: [string, number][] },
@@ -78,18 +131,19 @@ export function scriptCalls(k: Keys) {
     checkShipment: (store: string, owner: string, orderId: string) =>
       call('checkShipment', [k.store(store), k.reservation(store, orderId)], [owner]),
 
-    createOrder: (d: OrderDraft) =>
-      call(
+    createOrder: (d: OrderDraft, idem?: IdemMark) =>
+      marked(
         'createOrder',
         [k.order(d.buyer, d.orderId), k.buyerOrders(d.buyer)],
         [d.orderId, d.buyer, d.store, d.seller, d.itemsJson, d.amount, d.now, d.deadline],
+        inUser(d.buyer, idem),
       ),
-    payOrder: (buyer: string, orderId: string, epoch: string, now: number) =>
-      call('payOrder', [k.user(buyer), k.order(buyer, orderId)], [epoch, now]),
-    cancelOrder: (buyer: string, orderId: string, epoch: string, now: number) =>
-      call('cancelOrder', [k.user(buyer), k.order(buyer, orderId)], [epoch, now]),
-    confirmReceipt: (buyer: string, orderId: string, epoch: string, now: number) =>
-      call('confirmReceipt', [k.user(buyer), k.order(buyer, orderId)], [epoch, now]),
+    payOrder: (buyer: string, orderId: string, epoch: string, now: number, idem?: IdemMark) =>
+      marked('payOrder', [k.user(buyer), k.order(buyer, orderId)], [epoch, now], inUser(buyer, idem)),
+    cancelOrder: (buyer: string, orderId: string, epoch: string, now: number, idem?: IdemMark) =>
+      marked('cancelOrder', [k.user(buyer), k.order(buyer, orderId)], [epoch, now], inUser(buyer, idem)),
+    confirmReceipt: (buyer: string, orderId: string, epoch: string, now: number, idem?: IdemMark) =>
+      marked('confirmReceipt', [k.user(buyer), k.order(buyer, orderId)], [epoch, now], inUser(buyer, idem)),
     markShipped: (buyer: string, orderId: string, store: string, now: number) =>
       call('markShipped', [k.order(buyer, orderId)], [store, now]),
     expireOrder: (buyer: string, orderId: string, now: number, tombstoneMs: number) =>

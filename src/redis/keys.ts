@@ -30,6 +30,11 @@ export function keySpace(prefix: string) {
     buyerOrders: (buyer: string) => `${u(buyer)}:orders`,
     /** set: order ids already paid out to this user as a seller */
     payouts: (seller: string) => `${u(seller)}:payouts`,
+    /** hash: fp, state (running | done), status, body: one request's Idempotency-Key record */
+    idempotency: (user: string, key: string) => `${u(user)}:idem:${encode(key)}`,
+    /** the same record kept in a store's slot by the store's effect scripts */
+    storeIdempotency: (store: string, user: string, key: string) =>
+      `${s(store)}:idem:${encode(user)}:${encode(key)}`,
     /** hash: owner, created_at */
     store: (store: string) => `${s(store)}:store`,
     /** hash: book id -> stock level */

@@ -5,33 +5,35 @@ import { Hono } from 'hono';
 import * as accounts from '../domain/accounts.ts';
 import type { Deps } from '../domain/deps.ts';
 import { parseBody } from '../http/body.ts';
+import { type AppEnv, idempotent } from '../http/idempotency.ts';
 import { ok } from '../http/respond.ts';
 import { schemas } from '../http/schemas.ts';
 
 export function authRoutes(d: Deps) {
-  return new Hono()
-    .post('/register', async (c) => {
+  const once = idempotent(d);
+  return new Hono<AppEnv>()
+    .post('/register', once, async (c) => {
       const b = await parseBody(c, schemas.register);
-      await accounts.register(d, b.user_id, b.password);
+      await accounts.register(d, b.user_id, b.password, c.get('idem'));
       return ok(c);
     })
-    .post('/unregister', async (c) => {
+    .post('/unregister', once, async (c) => {
       const b = await parseBody(c, schemas.unregister);
-      await accounts.unregister(d, b.user_id, b.password);
+      await accounts.unregister(d, b.user_id, b.password, c.get('idem'));
       return ok(c);
     })
     .post('/login', async (c) => {
       const b = await parseBody(c, schemas.login);
       return ok(c, { token: await accounts.login(d, b.user_id, b.password, b.terminal) });
     })
-    .post('/logout', async (c) => {
+    .post('/logout', idempotent(d, { token: true }), async (c) => {
       const b = await parseBody(c, schemas.logout);
-      await accounts.logout(d, b.user_id, c.req.header('token'));
+      await accounts.logout(d, b.user_id, c.req.header('token'), c.get('idem'));
       return ok(c);
     })
-    .post('/password', async (c) => {
+    .post('/password', once, async (c) => {
       const b = await parseBody(c, schemas.password);
-      await accounts.changePassword(d, b.user_id, b.oldPassword, b.newPassword);
+      await accounts.changePassword(d, b.user_id, b.oldPassword, b.newPassword, c.get('idem'));
       return ok(c);
     });
 }

@@ -6,32 +6,41 @@ import * as accounts from '../domain/accounts.ts';
 import type { Deps } from '../domain/deps.ts';
 import * as orders from '../domain/orders.ts';
 import { parseBody } from '../http/body.ts';
+import { type AppEnv, idempotent } from '../http/idempotency.ts';
 import { ok } from '../http/respond.ts';
 import { schemas } from '../http/schemas.ts';
 
 export function buyerRoutes(d: Deps) {
-  const app = new Hono();
-  app.post('/new_order', async (c) => {
+  const app = new Hono<AppEnv>();
+  const once = idempotent(d);
+  app.post('/new_order', idempotent(d, { token: true }), async (c) => {
     const b = await parseBody(c, schemas.newOrder);
     return ok(c, {
-      order_id: await orders.newOrder(d, b.user_id, c.req.header('token'), b.store_id, b.books),
+      order_id: await orders.newOrder(
+        d,
+        b.user_id,
+        c.req.header('token'),
+        b.store_id,
+        b.books,
+        c.get('idem'),
+      ),
     });
   });
   for (const path of ['/pay_to_platform', '/payment']) {
-    app.post(path, async (c) => {
+    app.post(path, once, async (c) => {
       const b = await parseBody(c, schemas.pay);
-      await orders.pay(d, b.user_id, b.password, b.order_id);
+      await orders.pay(d, b.user_id, b.password, b.order_id, c.get('idem'));
       return ok(c);
     });
   }
-  app.post('/add_funds', async (c) => {
+  app.post('/add_funds', once, async (c) => {
     const b = await parseBody(c, schemas.addFunds);
-    await accounts.addFunds(d, b.user_id, b.password, b.add_value);
+    await accounts.addFunds(d, b.user_id, b.password, b.add_value, c.get('idem'));
     return ok(c);
   });
-  app.post('/confirm_receipt_and_pay_toseller', async (c) => {
+  app.post('/confirm_receipt_and_pay_toseller', once, async (c) => {
     const b = await parseBody(c, schemas.confirmReceipt);
-    await orders.confirmReceipt(d, b.user_id, b.password, b.order_id);
+    await orders.confirmReceipt(d, b.user_id, b.password, b.order_id, c.get('idem'));
     return ok(c);
   });
   app.post('/query_order_status', async (c) => {
@@ -44,9 +53,9 @@ export function buyerRoutes(d: Deps) {
     const page = { page: b.page, page_size: b.page_size };
     return ok(c, { ...(await orders.buyerOrders(d, b.user_id, b.password, page)), ...page });
   });
-  app.post('/cancel_order', async (c) => {
+  app.post('/cancel_order', once, async (c) => {
     const b = await parseBody(c, schemas.cancelOrder);
-    await orders.cancel(d, b.user_id, b.password, b.order_id);
+    await orders.cancel(d, b.user_id, b.password, b.order_id, c.get('idem'));
     return ok(c);
   });
   app.post('/query_balance', async (c) => {

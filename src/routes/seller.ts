@@ -6,29 +6,47 @@ import type { Deps } from '../domain/deps.ts';
 import * as orders from '../domain/orders.ts';
 import * as stores from '../domain/stores.ts';
 import { parseBody } from '../http/body.ts';
+import { type AppEnv, idempotent } from '../http/idempotency.ts';
 import { ok } from '../http/respond.ts';
 import { schemas } from '../http/schemas.ts';
 
 export function sellerRoutes(d: Deps) {
-  return new Hono()
-    .post('/create_store', async (c) => {
+  const once = idempotent(d, { token: true });
+  return new Hono<AppEnv>()
+    .post('/create_store', once, async (c) => {
       const b = await parseBody(c, schemas.createStore);
-      await stores.createStore(d, b.user_id, c.req.header('token'), b.store_id);
+      await stores.createStore(d, b.user_id, c.req.header('token'), b.store_id, c.get('idem'));
       return ok(c);
     })
-    .post('/add_book', async (c) => {
+    .post('/add_book', once, async (c) => {
       const b = await parseBody(c, schemas.addBook);
       const { pictures: _pictures, ...fields } = b.book_info;
       const book = { id: fields.id, price: fields.price, json: JSON.stringify(fields) };
-      await stores.addBook(d, b.user_id, c.req.header('token'), b.store_id, book, b.stock_level);
+      await stores.addBook(
+        d,
+        b.user_id,
+        c.req.header('token'),
+        b.store_id,
+        book,
+        b.stock_level,
+        c.get('idem'),
+      );
       return ok(c);
     })
-    .post('/add_stock_level', async (c) => {
+    .post('/add_stock_level', once, async (c) => {
       const b = await parseBody(c, schemas.addStock);
-      await stores.addStock(d, b.user_id, c.req.header('token'), b.store_id, b.book_id, b.add_stock_level);
+      await stores.addStock(
+        d,
+        b.user_id,
+        c.req.header('token'),
+        b.store_id,
+        b.book_id,
+        b.add_stock_level,
+        c.get('idem'),
+      );
       return ok(c);
     })
-    .post('/ship', async (c) => {
+    .post('/ship', once, async (c) => {
       const b = await parseBody(c, schemas.ship);
       await orders.ship(d, b.user_id, c.req.header('token'), b.store_id, b.order_id);
       return ok(c);

@@ -6,13 +6,17 @@
   Input:
     KEYS[1] buyer's user hash
     KEYS[2] order hash
+    KEYS[3] idempotency record of the request in this slot (any key of the slot when it has none)
     ARGV[1] epoch the password was verified against
     ARGV[2] now (ms)
+    ARGV[3] success answer to record under the Idempotency-Key ('' when none)
+    ARGV[4] how long to keep it (ms)
   Output:
     {0} paid
     {1} user missing, {2} auth failed, {10} no such order, {15} cancelled, {15, 1} cancelled by this
     call (past its deadline), {16} paid already, {11} balance too low
 ]]
+--@include idempotency
 --@include buyerOrder
 local userKey, orderKey = KEYS[1], KEYS[2]
 local status, failed = buyerOrder(userKey, orderKey, ARGV[1])
@@ -26,4 +30,5 @@ end
 if tonumber(redis.call('HGET', userKey, 'balance')) < tonumber(order[1]) then return {11} end
 redis.call('HINCRBY', userKey, 'balance', '-' .. order[1])
 redis.call('HSET', orderKey, 'status', 'paid', 'escrow', order[1], 'paid_at', ARGV[2])
+markApplied(KEYS[3], ARGV[3], ARGV[4])
 return {0}

@@ -4,17 +4,23 @@
   Input:
     KEYS[1] buyer's user hash
     KEYS[2] order hash
+    KEYS[3] idempotency record of the request in this slot (any key of the slot when it has none)
     ARGV[1] epoch the password was verified against
     ARGV[2] now (ms)
+    ARGV[3] success answer to record under the Idempotency-Key ('' when none)
+    ARGV[4] how long to keep it (ms)
   Output:
     {0, storeId} cancelled now
     {1} user missing, {2} auth failed, {10} no such order, {15} cancelled already,
     {13} paid already (no longer cancellable)
 ]]
+--@include idempotency
 --@include buyerOrder
 local userKey, orderKey = KEYS[1], KEYS[2]
 local status, failed = buyerOrder(userKey, orderKey, ARGV[1])
 if failed then return {failed} end
 if status ~= 'unpaid' then return {13} end
 redis.call('HSET', orderKey, 'status', 'cancelled', 'cancelled_at', ARGV[2], 'cancel_reason', 'buyer')
-return {0, redis.call('HGET', orderKey, 'store')}
+local result = redis.call('HGET', orderKey, 'store')
+markApplied(KEYS[3], ARGV[3], ARGV[4])
+return {0, result}

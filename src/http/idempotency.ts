@@ -1,0 +1,68 @@
+/**
+ * The `Idempotency-Key` header of mutating endpoints (API.md): a repeat with the same key and the
+ * same body replays the first answer with `Idempotent-Replayed: true` and has no second effect; the
+ * same key with another body answers 422; while the first is still running, 409. Keys are scoped to
+ * the user the request acts for and kept 24 h. The record lives in that user's slot; effect scripts
+ * mark it done in the same atomic step as their effect (the `idem` context variable carries what they
+ * need), so a crash between the effect and the answer still replays rather than repeats.
+ */
+import { createHash } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { runCalls } from '../actors/entity-actor.ts';
+import type { Deps } from '../domain/deps.ts';
+import { invalid } from '../errors.ts';
+import { Code, scriptError } from '../lua/codes.ts';
+import type { IdemMark } from '../lua/scripts.ts';
+
+export type AppEnv = { Variables: { idem: IdemMark | undefined } };
+
+/** How long a first request may run before a repeat is taken as new (it died). */
+const LEASE_MS = 30_000;
+const OK_ANSWER = JSON.stringify({ code: 200, message: 'ok' });
+
+export function idempotent(d: Deps, options: { token?: boolean } = {}): MiddlewareHandler<AppEnv> {
+  const run = async (call: ReturnType<typeof d.scripts.idemBegin>) => {
+    const [result] = await runCalls(d.redis, [call]);
+    if (!result?.ok) throw result?.error ?? new Error('no reply');
+    return result.value;
+  };
+
+  return async function idempotency(c, next) {
+    const key = c.req.header('idempotency-key');
+    if (key === undefined) return next();
+    if (key.length === 0 || key.length > 255) throw invalid('Idempotency-Key', 'must be 1 to 255 characters');
+    const raw = await c.req.text();
+    let user: unknown;
+    try {
+      user = (JSON.parse(raw) as { user_id?: unknown })?.user_id;
+    } catch {
+      // malformed JSON: the handler answers 530
+    }
+    if (typeof user !== 'string' || user.length === 0) return next();
+    // Token endpoints: only the user's own session may see a replay.
+    if (options.token) await d.guard.token(user, c.req.header('token'));
+
+    const fingerprint = createHash('sha256').update(c.req.path).update('\n').update(raw).digest('hex');
+    const begun = await run(d.scripts.idemBegin(user, key, fingerprint, LEASE_MS));
+    if (begun.code === Code.IDEM_CONFLICT || begun.code === Code.IDEM_RUNNING) {
+      throw scriptError(begun.code, { user_id: user }, key);
+    }
+    if (begun.code === Code.IDEM_DONE) {
+      const [status = '200', body = OK_ANSWER] = begun.values;
+      return c.body(body, Number(status) as ContentfulStatusCode, {
+        'content-type': 'application/json',
+        'Idempotent-Replayed': 'true',
+      });
+    }
+
+    c.set('idem', { user, key, answer: OK_ANSWER });
+    await next();
+    const status = c.res.status;
+    // 500 and 503 changed nothing (or, on a timeout, what they changed is marked by its script):
+    // forget the key so the client may send the request again.
+    const keep = status !== 500 && status !== 503;
+    const body = keep ? await c.res.clone().text() : '';
+    await run(d.scripts.idemFinish(user, key, fingerprint, keep ? String(status) : '', body));
+  };
+}

@@ -1,0 +1,23 @@
+#!lua
+--[[
+  Starts a request carrying an Idempotency-Key: records it as running (for `leaseMs`, after which a
+  request that died is forgotten), or tells how an earlier request with this key stands.
+  Input:
+    KEYS[1] idempotency record (hash, in the user's slot)
+    ARGV[1] fingerprint of the request (path and body)
+    ARGV[2] lease (ms)
+  Output:
+    {0} new: go ahead
+    {22} the key was used with another request
+    {23} the first request with this key is still running
+    {24, status, body} done: replay this answer
+]]
+local record = redis.call('HMGET', KEYS[1], 'fp', 'state', 'status', 'body')
+if not record[1] and not record[2] then
+  redis.call('HSET', KEYS[1], 'fp', ARGV[1], 'state', 'running')
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return {0}
+end
+if record[1] and record[1] ~= ARGV[1] then return {22} end
+if record[2] == 'done' then return {24, record[3], record[4]} end
+return {23}
