@@ -109,3 +109,77 @@ describe('expiry through the BullMQ worker', () => {
     expect((await checkInvariants(h.redis, h.deps.keys, Date.now())).problems).toEqual([]);
   });
 });
+
+describe('a payment racing the deadline', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ ORDER_TIMEOUT_SECONDS: 1, worker: true });
+  });
+  afterAll(() => h.close());
+
+  it('has exactly one outcome for each of 40 orders: paid (200) or cancelled (526), never both', async () => {
+    const c = h.client;
+    const seller = await newUser(c);
+    const store_id = await newStore(c, seller, [{ id: 'b', price: 100, stock: 1000 }]);
+    const buyers = await Promise.all(Array.from({ length: 8 }, () => newUser(c, 100_000)));
+    const placed = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const buyer = buyers[i % buyers.length] ?? buyers[0];
+        if (!buyer) throw new Error('no buyer');
+        const r = await expectOk(
+          c.post(
+            '/buyer/new_order',
+            { user_id: buyer.user_id, store_id, books: [{ id: 'b', count: 1 }] },
+            { token: buyer.token },
+          ),
+        );
+        return { buyer, order_id: String(r.body.order_id) };
+      }),
+    );
+    // Warm the password cache, and learn each deadline, so each payment lands within ±50 ms of it.
+    const deadlines = await Promise.all(
+      placed.map(async (p) => {
+        const r = await c.post('/buyer/query_order_status', {
+          user_id: p.buyer.user_id,
+          password: p.buyer.password,
+          order_id: p.order_id,
+        });
+        return Date.parse(String((r.body.order as { expires_at: string }).expires_at));
+      }),
+    );
+    let racing = true;
+    const sweeper = (async () => {
+      while (racing) await c.post('/buyer/auto_cancel_expired_orders', {});
+    })();
+    const outcomes = await Promise.all(
+      placed.map(async (p, i) => {
+        await sleep(Math.max(0, (deadlines[i] ?? 0) - 50 + ((i * 37) % 100) - Date.now()));
+        const pay = await c.post('/buyer/pay_to_platform', {
+          user_id: p.buyer.user_id,
+          password: p.buyer.password,
+          order_id: p.order_id,
+        });
+        return { ...p, payStatus: pay.status };
+      }),
+    );
+    racing = false;
+    await sweeper;
+    await sleep(1500);
+    let paid = 0;
+    for (const o of outcomes) {
+      const status = await c.post('/buyer/query_order_status', {
+        user_id: o.buyer.user_id,
+        password: o.buyer.password,
+        order_id: o.order_id,
+      });
+      expect([200, 526]).toContain(o.payStatus);
+      expect(status.body.order_status).toBe(o.payStatus === 200 ? 'paid' : 'cancelled');
+      if (o.payStatus === 200) paid++;
+    }
+    if (process.env.RACE_VERBOSE) console.log(`paid ${paid} of ${outcomes.length}`);
+    expect((await c.post('/seller/get_stock_level', { store_id, book_id: 'b' })).body.stock_level).toBe(
+      1000 - paid,
+    );
+    expect((await checkInvariants(h.redis, h.deps.keys, Date.now(), 0)).problems).toEqual([]);
+  });
+});
