@@ -74,6 +74,9 @@ export const newOrder = (user_id: string, token: string, store_id: string, books
 export const pay = (user_id: string, password: string, order_id: string): ApiRequest =>
   post('pay', '/buyer/pay_to_platform', { user_id, order_id, password });
 
+export const orderStatus = (user_id: string, password: string, order_id: string): ApiRequest =>
+  post('query_order_status', '/buyer/query_order_status', { user_id, password, order_id });
+
 export const queryBalance = (user_id: string, password: string): ApiRequest =>
   post('query_balance', '/buyer/query_balance', { user_id, password });
 
