@@ -4,7 +4,7 @@
  * caller with its own reply. All keys of one entity share a hash slot, so the pipeline is valid on a
  * Redis Cluster too. Correctness never depends on the actor: each message is one atomic script.
  */
-import type { Cluster, Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { type Call, type Reply, toReply } from '../lua/scripts.ts';
 import { Mailbox, type MailboxOptions, type Settled } from './mailbox.ts';
 
@@ -23,7 +23,18 @@ export async function runCalls(redis: Redis | Cluster, calls: Call[]): Promise<S
   }
   const pipeline = redis.pipeline() as unknown as Record<string, Invoke> & { exec(): Promise<unknown> };
   for (const { command, args } of calls) pipeline[command]?.(...args);
-  const results = (await pipeline.exec()) as [Error | null, unknown][];
+  let results: [Error | null, unknown][];
+  try {
+    results = (await pipeline.exec()) as [Error | null, unknown][];
+  } catch (error) {
+    // On a Cluster, ioredis refuses a whole batch before sending any of it when one call's keys are
+    // malformed or not in the batch's slot. Nothing ran, so each call runs alone, in order, and only
+    // the bad one fails. (Errors after sending come back per call in `results`, never here.)
+    if (!(redis instanceof Cluster)) throw error;
+    const settled: Settled<Reply>[] = [];
+    for (const call of calls) settled.push(...(await runCalls(redis, [call])));
+    return settled;
+  }
   return results.map(([error, raw]) => {
     if (error) return { ok: false, error };
     try {
