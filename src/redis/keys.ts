@@ -49,6 +49,10 @@ export function keySpace(prefix: string) {
     reservation: (store: string, orderId: string) => `${s(store)}:resv:${encode(orderId)}`,
     /** sorted set: the store's order ids by creation time */
     storeOrders: (store: string) => `${s(store)}:orders`,
+    /** hash: book id -> book JSON (BookRecord) of the imported catalogue */
+    catalogueBooks: () => `${prefix}:{cat}:books`,
+    /** stream of catalogue changes (`store`, `book`; store '' for the imported catalogue) */
+    catalogueChanges: () => `${prefix}:{cat}:changes`,
     /** string: the token signing secret shared by every process */
     tokenSecret: () => `${prefix}:{cfg}:token-secret`,
     /** SCAN patterns over the whole key space (for the invariant checker). */
@@ -56,6 +60,7 @@ export function keySpace(prefix: string) {
       users: `${prefix}:{u:*}:user`,
       orders: `${prefix}:{u:*}:order:*`,
       stores: `${prefix}:{s:*}:store`,
+      storeBooks: `${prefix}:{s:*}:books`,
       reservations: (store: string) => `${glob(s(store))}:resv:*`,
     },
     /** BullMQ prefix, with its own hash tag */
