@@ -7,7 +7,7 @@ import { Code, expectOk, scriptError } from '../lua/codes.ts';
 import { answering, type IdemMark } from '../lua/scripts.ts';
 import type { Deps } from './deps.ts';
 import { type OrderView, orderView, type Page, pageRange } from './order-view.ts';
-import { reconcile } from './reconcile.ts';
+import { payOut, reconcile } from './reconcile.ts';
 
 /** Order lines with repeated book ids summed, in first-seen order. */
 export function sumLines(books: { id: string; count: number }[]): [string, number][] {
@@ -41,7 +41,9 @@ export async function newOrder(
     lines: sumLines(books),
   });
   if (reserved.code !== Code.OK) {
-    d.queue.cancelExpiry(orderId);
+    // Refused before any stock moved: the expiry job has nothing to guard. (Any other answer keeps it.)
+    const refused: number[] = [Code.STORE_MISSING, Code.BOOK_MISSING, Code.STOCK_LOW];
+    if (refused.includes(reserved.code)) d.queue.cancelExpiry(orderId);
     throw scriptError(reserved.code, subject, reserved.values[0]);
   }
   const [seller = '', amount = '0', itemsJson = '[]'] = reserved.values;
@@ -97,7 +99,12 @@ export async function confirmReceipt(
     await d.queue.scheduleSettle({ orderId, buyer: user, store: '' });
     return d.actors.user(user, { type: 'confirmReceipt', orderId, epoch, now: d.now(), idem });
   });
-  if (reply.code !== Code.OK) d.queue.cancelSettle(orderId);
+  if (reply.code === Code.RECEIVED) {
+    // Received already: perhaps by a first attempt whose process died before paying the seller.
+    await payOut(d, { orderId, buyer: user, store: '' });
+  } else if (reply.code !== Code.OK) {
+    d.queue.cancelSettle(orderId);
+  }
   const [seller = '', amount = '0'] = expectOk(reply, subject).values;
   expectOk(await d.actors.continueUser(seller, { type: 'creditPayout', orderId, amount }), subject);
   d.queue.cancelSettle(orderId);

@@ -44,7 +44,10 @@ export async function connectRedis(
     describe = `embedded Redis on ${path}`;
   }
   const duplicate = (options?: Partial<RedisOptions>) => {
-    const client = make(options);
+    // Never resend a command after a reconnect: a script that ran before the connection dropped
+    // would run twice (a top-up applied twice). Its caller sees an error instead, an unknown outcome
+    // that the follow-up jobs and Idempotency-Key retries settle.
+    const client = make({ autoResendUnfulfilledCommands: false, ...options });
     defineScripts(client);
     return client;
   };
