@@ -19,7 +19,12 @@ if (!Number.isFinite(graceSeconds) || graceSeconds < 0) {
 const config = loadConfig(process.env);
 const redis = await connectRedis(config, () => {});
 try {
-  const report = await checkInvariants(redis.client, keySpace(config.KEY_PREFIX), Date.now(), graceSeconds * 1000);
+  const report = await checkInvariants(
+    redis.client,
+    keySpace(config.KEY_PREFIX),
+    Date.now(),
+    graceSeconds * 1000,
+  );
   const { balances, escrow, deposited, pendingPayouts } = report.money;
   process.stdout.write(
     [

@@ -10,6 +10,8 @@ import { fail } from './http/respond.ts';
 import { authRoutes } from './routes/auth.ts';
 import { buyerRoutes } from './routes/buyer.ts';
 import { healthRoutes } from './routes/health.ts';
+import { pictureRoutes } from './routes/pictures.ts';
+import { searchRoutes } from './routes/search.ts';
 import { sellerRoutes } from './routes/seller.ts';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -27,6 +29,8 @@ export function createApp(d: Deps) {
   app.route('/auth', authRoutes(d));
   app.route('/seller', sellerRoutes(d));
   app.route('/buyer', buyerRoutes(d));
+  app.route('/', searchRoutes(d));
+  app.route('/', pictureRoutes(d));
 
   const knownPaths = new Set(app.routes.map((r) => r.path));
   app.notFound((c) =>

@@ -1,16 +1,19 @@
 /**
  * Wires the domain's dependencies from a Redis connection and the configuration.
  */
+import { Cluster } from 'ioredis';
 import { createActorSystem } from './actors/system.ts';
 import { createGuard } from './auth/guard.ts';
 import { VerificationCache } from './auth/passwords.ts';
 import { loadTokenSecret, TokenSigner } from './auth/tokens.ts';
+import { BlobStore } from './catalogue/blobs.ts';
 import type { Config } from './config.ts';
 import type { Deps, Logger } from './domain/deps.ts';
 import { createOrderQueue } from './jobs/queue.ts';
 import { scriptCalls } from './lua/scripts.ts';
 import type { RedisClient } from './redis/connect.ts';
 import { keySpace } from './redis/keys.ts';
+import { createProjection } from './search/projection.ts';
 
 export type DepsConfig = Pick<
   Config,
@@ -21,6 +24,7 @@ export type DepsConfig = Pick<
   | 'MAILBOX_CAPACITY'
   | 'ASK_TIMEOUT_MS'
   | 'PASSWORD_CACHE_SECONDS'
+  | 'DATA_DIR'
 >;
 
 export async function createDeps(
@@ -41,6 +45,11 @@ export async function createDeps(
     timeoutMs: config.ASK_TIMEOUT_MS,
   });
   const queue = createOrderQueue(redis, keys);
+  // Blocking stream reads need a connection of their own.
+  const tail: RedisClient = redis instanceof Cluster ? redis.duplicate() : redis.duplicate();
+  const catalogue = createProjection(redis, tail, keys, log);
+  const built = await catalogue.start();
+  log.info('search index built', built);
   const guard = createGuard({ redis, keys, scripts, tokens, cache, now });
   return {
     config,
@@ -52,10 +61,13 @@ export async function createDeps(
     tokens,
     cache,
     queue,
+    catalogue,
+    blobs: new BlobStore(config.DATA_DIR),
     log,
     now,
     async close() {
       actors.stopAll();
+      catalogue.stop();
       await queue.close();
     },
   };

@@ -2,7 +2,12 @@
  * A small structured logger: one JSON line per event on stderr. Never given secrets: callers log ids
  * and codes, not bodies or headers.
  */
-import type { Logger } from './domain/deps.ts';
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
 
 const levels = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
 

@@ -24,7 +24,8 @@ export function startOrderWorker(redis: RedisConnection, d: Deps, concurrency = 
       return result.status;
     },
     {
-      connection: redis.duplicate({ maxRetriesPerRequest: null }),
+      // BullMQ's own commands are safe to resend after a reconnect (locks and job states guard them).
+      connection: redis.duplicate({ maxRetriesPerRequest: null, autoResendUnfulfilledCommands: true }),
       prefix: d.keys.queuePrefix(),
       concurrency,
       // Jobs are short: a job whose worker died is retried within seconds, not BullMQ's default 30 s.

@@ -5,17 +5,16 @@ import type { ActorSystem } from '../actors/system.ts';
 import type { Guard } from '../auth/guard.ts';
 import type { VerificationCache } from '../auth/passwords.ts';
 import type { TokenSigner } from '../auth/tokens.ts';
+import type { BlobStore } from '../catalogue/blobs.ts';
 import type { Config } from '../config.ts';
 import type { OrderQueue } from '../jobs/queue.ts';
+import type { Logger } from '../log.ts';
 import type { ScriptCalls } from '../lua/scripts.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { Keys } from '../redis/keys.ts';
+import type { Projection } from '../search/projection.ts';
 
-export interface Logger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+export type { Logger };
 
 export interface Deps {
   config: Pick<Config, 'ORDER_TIMEOUT_SECONDS' | 'TOKEN_TTL_SECONDS'>;
@@ -27,6 +26,10 @@ export interface Deps {
   tokens: TokenSigner;
   cache: VerificationCache;
   queue: OrderQueue;
+  /** the search index of this process, kept current with the books in Redis */
+  catalogue: Projection;
+  /** book pictures, by content hash */
+  blobs: BlobStore;
   log: Logger;
   now: () => number;
 }

@@ -8,6 +8,7 @@
  */
 import type { RedisClient } from '../redis/connect.ts';
 import { decodeId as decode, type Keys } from '../redis/keys.ts';
+import { scanKeys } from '../redis/scan.ts';
 
 export interface InvariantReport {
   users: number;
@@ -15,24 +16,6 @@ export interface InvariantReport {
   stores: number;
   money: { balances: number; escrow: number; deposited: number; pendingPayouts: number };
   problems: string[];
-}
-
-/** SCAN over the whole key space: on a Redis Cluster, over every master (each holds part of it). */
-async function scanKeys(redis: RedisClient, pattern: string): Promise<string[]> {
-  const nodes = 'nodes' in redis && typeof redis.nodes === 'function' ? redis.nodes('master') : [redis];
-  // Scanning no node at all (a Cluster client that knows no master) would report an empty store
-  // whose invariants hold.
-  if (nodes.length === 0) throw new Error('Redis Cluster: no master node known, cannot scan the key space');
-  const found: string[] = [];
-  for (const node of nodes) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      found.push(...keys);
-    } while (cursor !== '0');
-  }
-  return found;
 }
 
 /** `graceMs`: how long past its deadline an unpaid order may wait for the expiry worker. */

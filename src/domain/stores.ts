@@ -1,6 +1,8 @@
 /**
  * Stores: open a store, list and restock books, read a stock level, and the seller's order lists.
  */
+
+import type { BookRecord } from '../catalogue/book.ts';
 import { ApiError } from '../errors.ts';
 import { Code, expectOk, scriptError } from '../lua/codes.ts';
 import type { IdemMark } from '../lua/scripts.ts';
@@ -15,6 +17,19 @@ export async function createStore(
   idem?: IdemMark,
 ) {
   await d.guard.token(user, token);
+  await openStore(d, user, store, idem);
+}
+
+/**
+ * What opening a store and listing a book need, without authentication: the importer wires just
+ * these (announcing a book on the change stream without building a search index of its own).
+ */
+export type ListingDeps = Pick<Deps, 'redis' | 'keys' | 'actors' | 'blobs' | 'now'> & {
+  catalogue: Pick<Deps['catalogue'], 'announce'>;
+};
+
+/** Opens a store for `user`, already authenticated (also used by the catalogue importer). */
+export async function openStore(d: ListingDeps, user: string, store: string, idem?: IdemMark) {
   // The user's store set is written first, as intent; readers keep only stores the user owns.
   await d.redis.sadd(d.keys.userStores(user), store);
   const reply = await d.actors.store(store, { type: 'open', owner: user, now: d.now(), idem });
@@ -27,7 +42,10 @@ export async function createStore(
 export interface NewBook {
   id: string;
   price: number;
+  /** the BookRecord as JSON, `pictures` holding the hashes of `blobs` */
   json: string;
+  /** picture bytes to store before the book is listed (already stored when absent) */
+  blobs?: Uint8Array[];
 }
 
 export async function addBook(
@@ -40,6 +58,20 @@ export async function addBook(
   idem?: IdemMark,
 ) {
   await d.guard.token(user, token);
+  await listBook(d, user, store, book, stock, idem);
+}
+
+/** Lists a book for `user`, already authenticated (also used by the catalogue importer). */
+export async function listBook(
+  d: ListingDeps,
+  user: string,
+  store: string,
+  book: NewBook,
+  stock: number,
+  idem?: IdemMark,
+) {
+  // Pictures go to disk after authentication and before the listing that names them.
+  for (const bytes of book.blobs ?? []) await d.blobs.put(bytes);
   const reply = await d.actors.store(store, {
     type: 'addBook',
     idem,
@@ -50,6 +82,8 @@ export async function addBook(
     json: book.json,
   });
   expectOk(reply, { user_id: user, store_id: store, book_id: book.id });
+  await d.redis.sadd(d.keys.bookStores(book.id), store);
+  await d.catalogue.announce(store, JSON.parse(book.json) as BookRecord);
 }
 
 export async function addStock(

@@ -101,5 +101,20 @@ export const schemas = {
     ),
   }),
   balance: v.object(UserPassword),
+  search: v.object({
+    keyword: v.pipe(
+      v.string(),
+      v.trim(),
+      v.minLength(1, 'must not be empty'),
+      v.maxLength(1000, 'at most 1000 characters'),
+    ),
+    search_scope: v.optional(
+      v.nullable(v.pipe(v.string(), v.maxLength(1000, 'at most 1000 characters'))),
+      'all',
+    ),
+    search_in_store: v.optional(v.nullable(v.boolean()), false),
+    store_id: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(256, 'at most 256 characters')))),
+    ...Paging,
+  }),
   buyerOrders: v.object({ ...UserPassword, ...Paging }),
 };

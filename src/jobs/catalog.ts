@@ -19,9 +19,9 @@ export type OrderRef = v.InferOutput<typeof OrderRef>;
  */
 export const jobCatalog = {
   /** At the payment deadline: cancel the order if still unpaid and return its stock. */
-  expire: { payload: OrderRef, attempts: 20, backoffMs: 1000, delayMs: 0 },
+  expire: { payload: OrderRef, attempts: 1000, backoffMs: 1000, delayMs: 0 },
   /** Backstop of a receipt: make sure the seller is paid. */
-  settle: { payload: OrderRef, attempts: 20, backoffMs: 1000, delayMs: 2_000 },
+  settle: { payload: OrderRef, attempts: 1000, backoffMs: 1000, delayMs: 2_000 },
 } as const;
 
 export type JobName = keyof typeof jobCatalog;

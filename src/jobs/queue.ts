@@ -17,7 +17,8 @@ export function createOrderQueue(connection: RedisClient, keys: Keys) {
       jobId: jobId(name, ref.orderId),
       delay: Math.max(0, delayMs),
       attempts: job.attempts,
-      backoff: { type: 'exponential', delay: job.backoffMs },
+      // Fixed, not exponential: after an outage every follow-up resumes within a second or two.
+      backoff: { type: 'fixed', delay: job.backoffMs },
       removeOnComplete: true,
       removeOnFail: 1000,
     });

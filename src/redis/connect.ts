@@ -19,6 +19,23 @@ export interface RedisConnection {
   close(): Promise<void>;
 }
 
+/**
+ * With autoResendUnfulfilledCommands off, ioredis 6 forgets the commands that were in flight when a
+ * connection closed without ever settling their promises, so their callers would wait forever.
+ * Fail them instead: the outcome is unknown to the caller, and the follow-up jobs settle it.
+ */
+function failInFlightOnClose(node: Redis): void {
+  if (node.options.autoResendUnfulfilledCommands) return;
+  node.on('close', () => {
+    const queue = (
+      node as unknown as { commandQueue?: { toArray(): { command: { reject(e: Error): void } }[] } }
+    ).commandQueue;
+    for (const item of queue?.toArray() ?? []) {
+      item.command.reject(new Error('connection to Redis lost while the command ran; outcome unknown'));
+    }
+  });
+}
+
 export async function connectRedis(
   config: Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'DATA_DIR'>,
   log: (line: string) => void,
@@ -48,6 +65,8 @@ export async function connectRedis(
     // would run twice (a top-up applied twice). Its caller sees an error instead, an unknown outcome
     // that the follow-up jobs and Idempotency-Key retries settle.
     const client = make({ autoResendUnfulfilledCommands: false, ...options });
+    if (client instanceof Cluster) client.on('+node', (node: Redis) => failInFlightOnClose(node));
+    else failInFlightOnClose(client);
     defineScripts(client);
     return client;
   };

@@ -2,9 +2,12 @@
  * /seller: open stores, list and restock books, ship orders, the seller's order lists, stock levels.
  */
 import { Hono } from 'hono';
+import { blobHash } from '../catalogue/blobs.ts';
+import type { BookRecord } from '../catalogue/book.ts';
 import type { Deps } from '../domain/deps.ts';
 import * as orders from '../domain/orders.ts';
 import * as stores from '../domain/stores.ts';
+import { invalid } from '../errors.ts';
 import { parseBody } from '../http/body.ts';
 import { type AppEnv, idempotent } from '../http/idempotency.ts';
 import { ok } from '../http/respond.ts';
@@ -20,8 +23,13 @@ export function sellerRoutes(d: Deps) {
     })
     .post('/add_book', once, async (c) => {
       const b = await parseBody(c, schemas.addBook);
-      const { pictures: _pictures, ...fields } = b.book_info;
-      const book = { id: fields.id, price: fields.price, json: JSON.stringify(fields) };
+      const blobs = (b.book_info.pictures ?? []).map((text, n) => {
+        const bytes = Buffer.from(text, 'base64');
+        if (bytes.length === 0) throw invalid(`book_info.pictures.${n}`, 'must not be empty');
+        return bytes;
+      });
+      const record: BookRecord = { ...b.book_info, pictures: blobs.map(blobHash) };
+      const book = { id: record.id, price: record.price, json: JSON.stringify(record), blobs };
       await stores.addBook(
         d,
         b.user_id,

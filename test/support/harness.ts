@@ -3,6 +3,9 @@
  * file's own, the app built from them, and a client that speaks to it through `app.request()`.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { createDeps } from '../../src/deps.ts';
@@ -30,6 +33,8 @@ export interface HarnessOptions {
   worker?: boolean;
   /** Share another harness's key space, as a second server process on the same Redis would. */
   prefix?: string;
+  /** The data folder (picture blobs); a temporary one, removed on close, when not given. */
+  DATA_DIR?: string;
 }
 
 /** A client that speaks to an app in-process through `app.request()`. */
@@ -40,6 +45,7 @@ export const appClient = (app: {
 export async function startHarness(overrides: HarnessOptions = {}): Promise<Harness> {
   const prefix = overrides.prefix ?? uniquePrefix();
   const connection = await connectRedis({ ...redisEnv(), DATA_DIR: '' }, () => {});
+  const dataDir = overrides.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'bookstore-data-'));
   const deps = await createDeps(
     connection.client,
     {
@@ -50,6 +56,7 @@ export async function startHarness(overrides: HarnessOptions = {}): Promise<Harn
       MAILBOX_CAPACITY: overrides.MAILBOX_CAPACITY ?? 1000,
       ASK_TIMEOUT_MS: 10_000,
       PASSWORD_CACHE_SECONDS: 60,
+      DATA_DIR: dataDir,
     },
     createLogger('warn'),
   );
@@ -65,6 +72,7 @@ export async function startHarness(overrides: HarnessOptions = {}): Promise<Harn
       await worker?.close();
       await deps.close();
       await connection.close();
+      if (!overrides.DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
