@@ -3,7 +3,10 @@
  * loopback port against the run's Redis under its own key prefix, and waits until /healthz answers.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export type Runtime = 'node' | 'deno';
@@ -43,7 +46,14 @@ export async function startServer(
     runtime === 'node'
       ? [process.execPath, ['--import', 'tsx', 'src/server.ts']]
       : [`${root}node_modules/.bin/deno`, ['run', '-A', 'src/server.deno.ts']];
-  const merged: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: 'warn', ...env };
+  // Pictures and the embedded Redis go to a temporary DATA_DIR unless the test names one.
+  const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'bookstore-server-'));
+  const merged: Record<string, string | undefined> = {
+    ...process.env,
+    LOG_LEVEL: 'warn',
+    ...env,
+    DATA_DIR: dataDir,
+  };
   // A variable given as undefined is removed, not passed as the string "undefined".
   const childEnv = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined));
   const child = spawn(command, args, {
