@@ -31,6 +31,34 @@ export async function boot(env: Record<string, string | undefined>) {
   return { app, config, log, deps, redis, shutdown };
 }
 
+/**
+ * Under `npm start` the server is a child of npm. When npm itself is killed (SIGKILL cannot be
+ * forwarded), the server dies with it, as a crash would, instead of living on as an orphan that
+ * holds the port. scripts/start.sh names the process to watch (npm) in BOOKSTORE_WATCH_PID.
+ */
+export function exitWithParent(): void {
+  const watched = Number(process.env.BOOKSTORE_WATCH_PID);
+  if (!Number.isInteger(watched) || watched <= 1 || process.ppid !== watched) return;
+  // An orphan is re-parented as soon as its parent exits, so a changed ppid means npm is gone.
+  const timer = setInterval(() => {
+    if (process.ppid !== watched) process.kill(process.pid, 'SIGKILL');
+  }, 200);
+  timer.unref?.();
+}
+
+/** Retries `listen` while the port is still held (e.g. by a server that is just dying). */
+export async function retryWhileAddressInUse<T>(listen: () => Promise<T>, attempts = 40): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await listen();
+    } catch (error) {
+      const code = (error as { code?: string; name?: string }).code ?? (error as { name?: string }).name;
+      if ((code !== 'EADDRINUSE' && code !== 'AddrInUse') || i >= attempts) throw error;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 /** Runs `shutdown` once on SIGINT/SIGTERM, then exits. */
 export function exitOnSignals(shutdown: () => Promise<unknown>, before?: () => void): void {
   const stop = (signal: string) => {

@@ -2,7 +2,7 @@
  * Serves the same app on Deno (`npm run start:deno`) with `Deno.serve(app.fetch)`.
  */
 import process from 'node:process';
-import { boot, exitOnSignals } from './boot.ts';
+import { boot, exitOnSignals, exitWithParent, retryWhileAddressInUse } from './boot.ts';
 
 declare const Deno: {
   serve(
@@ -12,14 +12,17 @@ declare const Deno: {
 };
 
 try {
+  exitWithParent();
   const { app, config, log, shutdown } = await boot(process.env);
-  const server = Deno.serve(
-    {
-      port: config.PORT,
-      hostname: config.HOST,
-      onListen: (addr) => log.info(`listening on http://${config.HOST}:${addr.port}`, { runtime: 'deno' }),
-    },
-    app.fetch,
+  const server = await retryWhileAddressInUse(async () =>
+    Deno.serve(
+      {
+        port: config.PORT,
+        hostname: config.HOST,
+        onListen: (addr) => log.info(`listening on http://${config.HOST}:${addr.port}`, { runtime: 'deno' }),
+      },
+      app.fetch,
+    ),
   );
   exitOnSignals(shutdown, () => void server.shutdown());
 } catch (error) {

@@ -2,12 +2,20 @@
  * Serves the app on Node with @hono/node-server (`npm start`).
  */
 import { serve } from '@hono/node-server';
-import { boot, exitOnSignals } from './boot.ts';
+import { boot, exitOnSignals, exitWithParent, retryWhileAddressInUse } from './boot.ts';
 
 try {
+  exitWithParent();
   const { app, config, log, shutdown } = await boot(process.env);
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) =>
-    log.info(`listening on http://${config.HOST}:${info.port}`, { runtime: 'node' }),
+  const server = await retryWhileAddressInUse(
+    () =>
+      new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+        const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+          log.info(`listening on http://${config.HOST}:${info.port}`, { runtime: 'node' });
+          resolve(s);
+        });
+        s.once('error', reject);
+      }),
   );
   exitOnSignals(shutdown, () => server.close());
 } catch (error) {
