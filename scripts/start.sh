@@ -25,6 +25,11 @@ fi
 export BOOKSTORE_WATCH_PID=$PPID
 
 if [ "$1" = "deno" ]; then
-  exec node_modules/.bin/deno run -A src/server.deno.ts
+  # The platform binary itself (the npm package's launcher would stand between npm and the server).
+  deno=node_modules/.bin/deno
+  for candidate in node_modules/@deno/linux-x64-glibc/deno node_modules/@deno/linux-arm64-glibc/deno node_modules/deno/deno; do
+    if [ -x "$candidate" ]; then deno=$candidate; break; fi
+  done
+  exec "$deno" run -A src/server.deno.ts
 fi
 exec node --import tsx src/server.ts
