@@ -37,7 +37,8 @@ const between = (r: Rand, lo: number, hi: number) => lo + Math.floor(r() * (hi -
 
 // ---- the filler vocabulary (no marker character or word may appear in it: checked below) ----
 
-const ZH_WORDS = `世界 历史 文化 社会 人生 故事 时代 城市 记忆 家族 命运 战争 和平 爱情 友谊 青年 旅行 自然 科学
+const ZH_WORDS =
+  `世界 历史 文化 社会 人生 故事 时代 城市 记忆 家族 命运 战争 和平 爱情 友谊 青年 旅行 自然 科学
 技术 艺术 音乐 哲学 经济 政治 思想 传统 现代 未来 过去 梦想 希望 孤独 自由 真相 秘密 勇气 智慧 时间
 空间 宇宙 星辰 海洋 山川 河流 森林 草原 沙漠 小镇 街道 学校 医院 工厂 市场 书店 图书馆 作家 诗人 医生
 教师 学生 母亲 父亲 兄弟 姐妹 朋友 邻居 陌生人 英雄 普通人 女性 男性 儿童 老人 战士 商人 农民 工人 旅人
@@ -48,30 +49,117 @@ const ZH_WORDS = `世界 历史 文化 社会 人生 故事 时代 城市 记忆
 终于 重新 开始 结束 不断 逐渐 已经 仍然 始终 许多 无数 所有 每个 我们 他们 她的 他的 自己 彼此 人们 生活
 工作 学习 思考 写作 阅读 观察 认识 感受 体验 选择 面对 承担 坚持 放弃 追求 意义 价值 问题 答案 道路 方向
 年代 岁月 一生 童年 少年 中年 晚年 家庭 婚姻 父母 儿女 民族 国家 帝国 王朝 革命 运动 危机 变革 繁华 衰落`
-  .split(/\s+/)
-  .filter(Boolean);
+    .split(/\s+/)
+    .filter(Boolean);
 
-const ZH_TITLE_WORDS = `夜晚 远方 故乡 河流 森林 星辰 海洋 黎明 黄昏 沉默 秘密 真相 记忆 孤独 自由 梦想 岁月 时代 城市
+const ZH_TITLE_WORDS =
+  `夜晚 远方 故乡 河流 森林 星辰 海洋 黎明 黄昏 沉默 秘密 真相 记忆 孤独 自由 梦想 岁月 时代 城市
 小镇 街道 旅人 英雄 战争 和平 爱情 家族 王朝 帝国 宇宙 火焰 月亮 阳光 风雪 冬天 夏天 秋天 雨季 归来 告别
 相遇 离别 等待 寻找 回忆 成长 一生 童年 少年 异乡 书信 日记 诗歌 草原 沙漠 山川`
-  .split(/\s+/)
-  .filter(Boolean);
+    .split(/\s+/)
+    .filter(Boolean);
 
 const ZH_LINKS = ['的', '与', '和', '之', '在', '中的', '以后的', '里的'];
 
-const ZH_SURNAMES = [...'王李张陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚'];
-const ZH_GIVEN = [...'伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰飞红宇浩凯鹏雪琳晨辉建斌宁波旭东志海峰然思远安嘉'];
-const FOREIGN_FIRST = ['约翰', '玛丽', '威廉', '安娜', '乔治', '伊丽莎白', '查尔斯', '艾米丽', '托马斯', '卡尔', '詹姆斯', '萨拉'];
-const FOREIGN_LAST = ['斯坦贝克', '海明威', '福克纳', '奥斯汀', '狄更斯', '哈代', '卡夫卡', '马尔克斯', '博尔赫斯', '卡佛', '门罗', '伍尔夫'];
+const ZH_SURNAMES = [
+  ...'王李张陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚',
+];
+const ZH_GIVEN = [
+  ...'伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰飞红宇浩凯鹏雪琳晨辉建斌宁波旭东志海峰然思远安嘉',
+];
+const FOREIGN_FIRST = [
+  '约翰',
+  '玛丽',
+  '威廉',
+  '安娜',
+  '乔治',
+  '伊丽莎白',
+  '查尔斯',
+  '艾米丽',
+  '托马斯',
+  '卡尔',
+  '詹姆斯',
+  '萨拉',
+];
+const FOREIGN_LAST = [
+  '斯坦贝克',
+  '海明威',
+  '福克纳',
+  '奥斯汀',
+  '狄更斯',
+  '哈代',
+  '卡夫卡',
+  '马尔克斯',
+  '博尔赫斯',
+  '卡佛',
+  '门罗',
+  '伍尔夫',
+];
 const COUNTRIES = ['[美]', '[英]', '[法]', '[德]', '[日]', '（美）', '（英）', '[哥伦比亚]', '[阿根廷]'];
 
-const ZH_PUBLISHERS = ['人民文学出版社', '作家出版社', '译林出版社', '北京十月文艺出版社', '中信出版社', '商务印书馆', '三联书店', '南海出版公司', '浙江文艺出版社', '广西师范大学出版社'];
-const EN_PUBLISHERS = ['Penguin Books', 'Vintage', 'HarperCollins', 'Random House', 'Oxford University Press', 'Faber and Faber'];
+const ZH_PUBLISHERS = [
+  '人民文学出版社',
+  '作家出版社',
+  '译林出版社',
+  '北京十月文艺出版社',
+  '中信出版社',
+  '商务印书馆',
+  '三联书店',
+  '南海出版公司',
+  '浙江文艺出版社',
+  '广西师范大学出版社',
+];
+const EN_PUBLISHERS = [
+  'Penguin Books',
+  'Vintage',
+  'HarperCollins',
+  'Random House',
+  'Oxford University Press',
+  'Faber and Faber',
+];
 
-const ZH_TAGS = ['小说', '文学', '历史', '哲学', '科幻', '传记', '经典', '外国文学', '日本文学', '社会学', '经济学', '艺术', '旅行', '散文', '诗歌', '成长', '女性', '随笔', '童话', '美国', '英国', '法国', '中国', '二战', '科普', '思维', '商业', '投资', '编程', '计算机', '设计', '建筑', '电影', '音乐', '摄影', '美食'];
+const ZH_TAGS = [
+  '小说',
+  '文学',
+  '历史',
+  '哲学',
+  '科幻',
+  '传记',
+  '经典',
+  '外国文学',
+  '日本文学',
+  '社会学',
+  '经济学',
+  '艺术',
+  '旅行',
+  '散文',
+  '诗歌',
+  '成长',
+  '女性',
+  '随笔',
+  '童话',
+  '美国',
+  '英国',
+  '法国',
+  '中国',
+  '二战',
+  '科普',
+  '思维',
+  '商业',
+  '投资',
+  '编程',
+  '计算机',
+  '设计',
+  '建筑',
+  '电影',
+  '音乐',
+  '摄影',
+  '美食',
+];
 const EN_TAGS = ['fiction', 'history', 'classic', 'novel', 'science', 'essays', 'poetry', 'biography'];
 
-const EN_WORDS = `the of and a in to is was his her their story life world war love family city night river house
+const EN_WORDS =
+  `the of and a in to is was his her their story life world war love family city night river house
 journey memory time winter summer ocean light dark stranger friend mother father brother sister child old young
 small great long last first new lost found letters road home sea island mountain forest garden village town
 street school war peace truth dream hope silence voice colour warm cold deep quiet gentle cruel real classic
@@ -79,14 +167,41 @@ novel author reader follows tells through between after before during while acro
 many all some people lives years century history empire revolution crisis change rise fall return departure
 morning evening autumn spring rain snow fire moon sun star stone bridge door window letter diary poem song
 music painting artist writer doctor teacher student soldier farmer worker traveller detective hero ordinary`
-  .split(/\s+/)
-  .filter(Boolean);
-const EN_TITLE_WORDS = `Night River Garden Island Winter Summer Letters Silence Empire Stranger Journey Bridge Stone Moon
+    .split(/\s+/)
+    .filter(Boolean);
+const EN_TITLE_WORDS =
+  `Night River Garden Island Winter Summer Letters Silence Empire Stranger Journey Bridge Stone Moon
 Sun Fire Ocean Road Home Village Dream Truth Memory Hope Voice Door Window Autumn Spring Rain Snow`
-  .split(/\s+/)
-  .filter(Boolean);
-const EN_FIRST = ['John', 'Mary', 'William', 'Anna', 'George', 'Elizabeth', 'Charles', 'Emily', 'Thomas', 'Sarah', 'James', 'Alice'];
-const EN_LAST = ['Smith', 'Brown', 'Taylor', 'Wilson', 'Evans', 'Walker', 'Wright', 'Roberts', 'Green', 'Hall', 'Wood', 'Clarke'];
+    .split(/\s+/)
+    .filter(Boolean);
+const EN_FIRST = [
+  'John',
+  'Mary',
+  'William',
+  'Anna',
+  'George',
+  'Elizabeth',
+  'Charles',
+  'Emily',
+  'Thomas',
+  'Sarah',
+  'James',
+  'Alice',
+];
+const EN_LAST = [
+  'Smith',
+  'Brown',
+  'Taylor',
+  'Wilson',
+  'Evans',
+  'Walker',
+  'Wright',
+  'Roberts',
+  'Green',
+  'Hall',
+  'Wood',
+  'Clarke',
+];
 
 // ---- markers: where they go decides the hit counts ----
 
@@ -116,7 +231,8 @@ type MarkerKey = keyof typeof MARKERS;
 const carries = (i: number, key: MarkerKey) => i % MARKERS[key].mod === MARKERS[key].rest;
 
 /** How many of books 0..n-1 satisfy `i % mod === rest`. */
-const countOf = (n: number, mod: number, rest: number) => (rest < n ? Math.floor((n - 1 - rest) / mod) + 1 : 0);
+const countOf = (n: number, mod: number, rest: number) =>
+  rest < n ? Math.floor((n - 1 - rest) / mod) + 1 : 0;
 
 export interface SearchQuery {
   /** a short label for the report */
@@ -174,7 +290,8 @@ export const QUERIES: readonly SearchQuery[] = [
     for (const ch of keyword.match(/\p{Script=Han}/gu) ?? [])
       if (folded.includes(ch)) throw new Error(`gen-books: ${ch} of query ${q.keyword} occurs in the filler`);
     for (const word of keyword.match(/[a-z]+/g) ?? [])
-      if (fillerWords.has(word)) throw new Error(`gen-books: ${word} of query ${q.keyword} occurs in the filler`);
+      if (fillerWords.has(word))
+        throw new Error(`gen-books: ${word} of query ${q.keyword} occurs in the filler`);
   }
   for (const marker of Object.values(MARKERS))
     if (!QUERIES.some((q) => fold(marker.text).includes(fold(q.keyword))))
@@ -233,8 +350,7 @@ function enText(r: Rand, length: number, insert?: string): string {
   return /[.]$/.test(text) ? text : `${text.replace(/,$/, '')}.`;
 }
 
-const zhName = (r: Rand) =>
-  pick(r, ZH_SURNAMES) + pick(r, ZH_GIVEN) + (r() < 0.6 ? pick(r, ZH_GIVEN) : '');
+const zhName = (r: Rand) => pick(r, ZH_SURNAMES) + pick(r, ZH_GIVEN) + (r() < 0.6 ? pick(r, ZH_GIVEN) : '');
 const foreignName = (r: Rand) => `${pick(r, COUNTRIES)} ${pick(r, FOREIGN_FIRST)}·${pick(r, FOREIGN_LAST)}`;
 const enName = (r: Rand) => `${pick(r, EN_FIRST)} ${pick(r, EN_LAST)}`;
 
@@ -264,7 +380,8 @@ export function generateBook(i: number): BookRecord {
   let author = english ? enName(r) : translated ? foreignName(r) : zhName(r);
   author = mark('murakami') ?? mark('liu') ?? author;
 
-  const intro = (length: number, insert?: string) => (english ? enText(r, length, insert) : zhText(r, length, insert));
+  const intro = (length: number, insert?: string) =>
+    english ? enText(r, length, insert) : zhText(r, length, insert);
   const markers = (field: Marker['field']) =>
     (Object.keys(MARKERS) as MarkerKey[])
       .filter((key) => MARKERS[key].field === field && carries(i, key))

@@ -1,6 +1,7 @@
 /**
  * Runs a bench against its own children: a throwaway redis-server (unless an external Redis URL is
- * given) and the real server on Node on a free 127.0.0.1 port. Both are stopped when the bench ends,
+ * given) and the real server on Node on a free 127.0.0.1 port, started after an optional `prepare`
+ * step against Redis. Both are stopped when the bench ends,
  * when it throws (exit code 2, with the server's last output) and on Ctrl-C or SIGTERM (exit 130).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +21,10 @@ export interface StackOptions {
   env: Record<string, string | undefined>;
   /** Use this Redis instead of starting one. */
   redisUrl?: string;
+  /** Runs against Redis before the server starts (e.g. writes the data the server loads at start). */
+  prepare?: (redisUrl: string) => Promise<void>;
+  /** How long the server may take to answer /healthz (default 60 s). */
+  readyTimeoutMs?: number;
 }
 
 export interface Stack {
@@ -58,7 +63,8 @@ export async function runWithStack(opts: StackOptions, body: (stack: Stack) => P
       redis = await startRedis(dir);
       redisUrl = redis.url;
     }
-    server = await startServer('node', { ...opts.env, REDIS_URL: redisUrl });
+    await opts.prepare?.(redisUrl);
+    server = await startServer('node', { ...opts.env, REDIS_URL: redisUrl }, undefined, opts.readyTimeoutMs);
     return await body({
       base: server.baseUrl,
       server,

@@ -101,6 +101,23 @@ export const storeOrders = (
     page_size,
   });
 
+/** Site-wide search (`search_in_store` false), or in `store_id` when given. */
+export const searchBooks = (
+  keyword: string,
+  page = 1,
+  page_size = 20,
+  search_scope = 'all',
+  store_id?: string,
+): ApiRequest =>
+  post('search_books', '/search/search_books', {
+    keyword,
+    search_scope,
+    search_in_store: store_id !== undefined,
+    ...(store_id === undefined ? {} : { store_id }),
+    page,
+    page_size,
+  });
+
 /** Parses an answer body; undefined when it is not a JSON object with a numeric `code`. */
 export function parseReply(text: string | null | undefined): Reply | undefined {
   if (!text) return undefined;

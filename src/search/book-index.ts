@@ -63,7 +63,14 @@ export class BookIndex {
   /** Adds or replaces a book of a store ('' for the imported catalogue). */
   upsert(store: string, book: BookRecord): void {
     const key = keyOf(store, book.id);
-    if (this.search.has(key)) this.search.discard(key);
+    const old = this.books.get(key);
+    if (old) {
+      // The same book again (e.g. this process's own change coming back on the stream): nothing to do.
+      if (JSON.stringify(old) === JSON.stringify(book)) return;
+      // remove() with the old document takes its terms out at once; discard() would leave stale
+      // entries that skew scores (and so the order of pages) until later searches clean them up.
+      this.search.remove({ key, store, id: old.id, book: old });
+    }
     this.search.add({ key, store, id: book.id, book });
     this.books.set(key, book);
   }

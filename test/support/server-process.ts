@@ -1,6 +1,7 @@
 /**
  * Starts the real server as a child process, on Node (@hono/node-server) or on Deno, on a free
- * loopback port against the run's Redis under its own key prefix, and waits until /healthz answers.
+ * loopback port against the run's Redis under its own key prefix, and waits until /healthz answers
+ * (60 s unless `readyTimeoutMs` says otherwise: a server rebuilding a large search index answers late).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -40,6 +41,7 @@ export async function startServer(
   runtime: Runtime,
   env: Record<string, string | undefined>,
   port?: number,
+  readyTimeoutMs = 60_000,
 ): Promise<ServerProcess> {
   const listenPort = port ?? (await freePort());
   const [command, args] =
@@ -66,7 +68,7 @@ export async function startServer(
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const baseUrl = `http://127.0.0.1:${listenPort}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${runtime} server exited early:\n${output}`);
     try {
@@ -76,7 +78,9 @@ export async function startServer(
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${runtime} server did not answer /healthz within 60 s:\n${output}`);
+      throw new Error(
+        `${runtime} server did not answer /healthz within ${Math.round(readyTimeoutMs / 1000)} s:\n${output}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
