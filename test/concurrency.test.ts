@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkInvariants } from '../src/domain/invariants.ts';
 import { expectOk, newStore, newUser } from './support/client.ts';
 import { type Harness, startHarness } from './support/harness.ts';
+import { prng } from './support/prng.ts';
 
 describe('parallel orders', () => {
   let h: Harness;
@@ -70,18 +71,6 @@ describe('overload', () => {
     expect(level.body.stock_level).toBe(1000 - done.length);
   });
 });
-
-/** A small seeded PRNG, so a failing mix can be replayed. */
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('randomized concurrent mix', () => {
   let h: Harness;

@@ -16,6 +16,7 @@ import { QUEUE_NAME } from '../src/jobs/catalog.ts';
 import { decodeId, type Keys, keySpace } from '../src/redis/keys.ts';
 import { type Client, clientFor, newStore, newUser } from './support/client.ts';
 import { uniquePrefix } from './support/harness.ts';
+import { prng } from './support/prng.ts';
 import { type RedisProcess, startRedis } from './support/redis-process.ts';
 import { type ServerProcess, startServer } from './support/server-process.ts';
 import { startWorker, type WorkerProcess } from './support/worker-process.ts';
@@ -34,18 +35,6 @@ const cleanUp = async () => {
 };
 afterEach(cleanUp);
 afterAll(cleanUp);
-
-/** A small seeded PRNG, so a failing run can be replayed (CRASH_SEED). */
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Real HTTP with a bound on every request: a request to a dying process never hangs the load. */
 const timedClient = (baseUrl: string): Client =>

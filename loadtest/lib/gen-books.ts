@@ -18,18 +18,7 @@ import type { Cluster, Redis } from 'ioredis';
 import type { BookRecord } from '../../src/catalogue/book.ts';
 import type { Keys } from '../../src/redis/keys.ts';
 import { fold } from '../../src/search/tokenize.ts';
-
-/** mulberry32: a small, fast PRNG, so book `i` does not depend on the books before it. */
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../test/support/prng.ts';
 
 type Rand = ReturnType<typeof prng>;
 const pick = <T>(r: Rand, list: readonly T[]): T => list[Math.floor(r() * list.length)] as T;
