@@ -552,6 +552,14 @@ describe('BookIndex', () => {
     expect(new Set(first.map((hit) => hit.score)).size).toBe(1);
   });
 
+  it('finds an ISBN stored with hyphens by its digits alone, and by the hyphenated form', () => {
+    const index = new BookIndex();
+    index.upsert('s', { id: 'hyphenated', title: 't', price: 1, isbn: '978-7-5442-5399-4' });
+    index.upsert('s', { id: 'other', title: 't', price: 1, isbn: '9787544253995' });
+    expect(index.query('9787544253994', ['isbn']).map((h) => h.book.id)).toEqual(['hyphenated']);
+    expect(index.query('978-7-5442-5399-4', ['isbn']).map((h) => h.book.id)).toEqual(['hyphenated']);
+  });
+
   it('identical books score alike when nothing was replaced', () => {
     const index = new BookIndex();
     for (let i = 0; i < 4; i++) index.upsert('s', { id: `b${i}`, title: `tie ${i}`, price: 1 });

@@ -40,7 +40,10 @@ const identity = (term: string) => term;
 function fieldText(book: BookRecord, field: string): string {
   const value = (book as unknown as Record<string, unknown>)[field];
   if (Array.isArray(value)) return value.join(' ');
-  return value == null ? '' : String(value);
+  if (value == null) return '';
+  // An ISBN is found with or without its hyphens: index its parts and the digits joined.
+  if (field === 'isbn') return `${value} ${String(value).replace(/[^0-9xX]/g, '')}`;
+  return String(value);
 }
 
 export class BookIndex {
