@@ -56,7 +56,7 @@ interface Round {
   books: number;
   writeMs: number;
   jsonBytes: number;
-  /** spawn to the first /healthz answer */
+  /** spawn to the "search index built" log line (the server answers /healthz before that) */
   upMs: number;
   built?: { books: number; ms: number };
   rssStart?: number;
@@ -233,13 +233,17 @@ async function runRound(n: number, tag: string): Promise<{ code: number; round: 
       },
     },
     async (stack) => {
+      // The server answers /healthz at once and builds the index in the background: wait for it.
+      for (let waited = 0; !indexBuilt(stack.server.output()) && waited < 60_000 + n * 15; waited += 100) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
       round.upMs = performance.now() - spawnAt;
       const pid = stack.server.child.pid;
       round.rssStart = procBytes(pid, 'VmRSS');
       round.hwmStart = procBytes(pid, 'VmHWM');
       round.built = indexBuilt(stack.server.output());
       log(
-        `  server answered /healthz ${fmt(round.upMs / 1000, 1)} s after spawn; "search index built": ${
+        `  index ready ${fmt(round.upMs / 1000, 1)} s after spawn; "search index built": ${
           round.built ? `books ${fmt(round.built.books)}, ms ${fmt(round.built.ms)}` : 'line not found'
         }`,
       );

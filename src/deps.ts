@@ -48,8 +48,11 @@ export async function createDeps(
   // Blocking stream reads need a connection of their own.
   const tail: RedisClient = redis instanceof Cluster ? redis.duplicate() : redis.duplicate();
   const catalogue = createProjection(redis, tail, keys, log);
-  const built = await catalogue.start();
-  log.info('search index built', built);
+  // The rebuild runs in the background: every other endpoint serves at once; searches wait for it.
+  catalogue
+    .start()
+    .then((built) => log.info('search index built', built))
+    .catch((error: Error) => log.error('search index rebuild failed', { error: error.message }));
   const guard = createGuard({ redis, keys, scripts, tokens, cache, now });
   return {
     config,

@@ -11,7 +11,7 @@ export function healthRoutes(d: Deps) {
     .get('/readyz', async (c) => {
       try {
         await d.redis.ping();
-        return ok(c);
+        return ok(c, { search_index: d.catalogue.built ? 'ready' : 'building' });
       } catch {
         return fail(c, 503, 'Redis unreachable');
       }

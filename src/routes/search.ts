@@ -3,16 +3,25 @@
  */
 import { Hono } from 'hono';
 import type { Deps } from '../domain/deps.ts';
+import { ApiError } from '../errors.ts';
 import { parseBody } from '../http/body.ts';
 import { ok } from '../http/respond.ts';
 import { schemas } from '../http/schemas.ts';
 import { searchBooks } from '../search/search.ts';
+
+/** How long a search waits for the start-up rebuild of the index before answering 503. */
+const INDEX_WAIT_MS = 10_000;
 
 export function searchRoutes(d: Deps) {
   const app = new Hono();
   for (const path of ['/search/search_books', '/buyer/search', '/seller/search']) {
     app.post(path, async (c) => {
       const b = await parseBody(c, schemas.search);
+      if (!(await d.catalogue.whenBuilt(INDEX_WAIT_MS))) {
+        throw new ApiError(503, 'the search index is still being built; retry shortly', {
+          'Retry-After': '5',
+        });
+      }
       return ok(c, await searchBooks(d.catalogue.index, d.redis, d.keys, b));
     });
   }

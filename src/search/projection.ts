@@ -35,6 +35,11 @@ export function createProjection(redis: RedisClient, tail: RedisClient, keys: Ke
   const stream = keys.catalogueChanges();
   let position = '0-0';
   let running = false;
+  let built = false;
+  let markBuilt: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    markBuilt = resolve;
+  });
 
   const parse = (json: string | null): BookRecord | undefined => {
     try {
@@ -90,8 +95,25 @@ export function createProjection(redis: RedisClient, tail: RedisClient, keys: Ke
         if (book) index.upsert('', book);
       }
       running = true;
+      built = true;
+      markBuilt();
       void follow();
       return { books: index.size, ms: Math.round(performance.now() - started) };
+    },
+    /** True once the start-up rebuild is done. */
+    get built(): boolean {
+      return built;
+    },
+    /** Waits for the start-up rebuild, at most `timeoutMs`; false when it is still running. */
+    async whenBuilt(timeoutMs: number): Promise<boolean> {
+      if (built) return true;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const result = await Promise.race([ready.then(() => true), late]);
+      clearTimeout(timer);
+      return result;
     },
     /** Announces a book added to a store ('' for the catalogue) to every process, this one at once. */
     async announce(store: string, book: BookRecord): Promise<void> {
