@@ -6,10 +6,12 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Deps } from './domain/deps.ts';
 import { ApiError } from './errors.ts';
+import { createMetrics } from './http/metrics.ts';
 import { fail } from './http/respond.ts';
 import { authRoutes } from './routes/auth.ts';
 import { buyerRoutes } from './routes/buyer.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metaRoutes } from './routes/meta.ts';
 import { pictureRoutes } from './routes/pictures.ts';
 import { searchRoutes } from './routes/search.ts';
 import { sellerRoutes } from './routes/seller.ts';
@@ -18,6 +20,8 @@ export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export function createApp(d: Deps) {
   const app = new Hono();
+  const metrics = createMetrics(d);
+  app.use('*', metrics.measure);
   app.use(
     '*',
     bodyLimit({
@@ -26,6 +30,7 @@ export function createApp(d: Deps) {
     }),
   );
   app.route('/', healthRoutes(d));
+  app.route('/', metaRoutes(metrics));
   app.route('/auth', authRoutes(d));
   app.route('/seller', sellerRoutes(d));
   app.route('/buyer', buyerRoutes(d));

@@ -23,6 +23,7 @@ export interface Harness {
   deps: Awaited<ReturnType<typeof createDeps>>;
   redis: RedisClient;
   client: Client;
+  app: ReturnType<typeof createApp>;
   close(): Promise<void>;
 }
 
@@ -68,6 +69,7 @@ export async function startHarness(overrides: HarnessOptions = {}): Promise<Harn
     deps,
     redis: connection.client,
     client,
+    app,
     async close() {
       await worker?.close();
       await deps.close();
