@@ -59,9 +59,16 @@ export async function retryWhileAddressInUse<T>(listen: () => Promise<T>, attemp
   }
 }
 
-/** Runs `shutdown` once on SIGINT/SIGTERM, then exits. */
+/** How long a graceful shutdown may take before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Runs `shutdown` once on SIGINT/SIGTERM, then exits (at the latest after SHUTDOWN_GRACE_MS). */
 export function exitOnSignals(shutdown: () => Promise<unknown>, before?: () => void): void {
   const stop = (signal: string) => {
+    setTimeout(() => {
+      process.stderr.write(`shutdown after ${signal} took over ${SHUTDOWN_GRACE_MS} ms; exiting\n`);
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref?.();
     before?.();
     shutdown()
       .catch((error) => process.stderr.write(`shutdown after ${signal} failed: ${String(error)}\n`))

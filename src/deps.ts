@@ -48,11 +48,14 @@ export async function createDeps(
   // Blocking stream reads need a connection of their own.
   const tail: RedisClient = redis instanceof Cluster ? redis.duplicate() : redis.duplicate();
   const catalogue = createProjection(redis, tail, keys, log);
+  let closed = false;
   // The rebuild runs in the background: every other endpoint serves at once; searches wait for it.
   catalogue
     .start()
     .then((built) => log.info('search index built', built))
-    .catch((error: Error) => log.error('search index rebuild failed', { error: error.message }));
+    .catch((error: Error) => {
+      if (!closed) log.error('search index rebuild failed', { error: error.message });
+    });
   const guard = createGuard({ redis, keys, scripts, tokens, cache, now });
   return {
     config,
@@ -69,6 +72,7 @@ export async function createDeps(
     log,
     now,
     async close() {
+      closed = true;
       actors.stopAll();
       catalogue.stop();
       await queue.close();

@@ -86,7 +86,13 @@ export async function startServer(
   }
   const kill = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    // A server that does not finish its shutdown in 20 s is killed, and the test says so.
+    const late = setTimeout(() => {
+      output += `\n[test] ${runtime} server still running 20 s after ${signal}: SIGKILL\n`;
+      child.kill('SIGKILL');
+    }, 20_000);
     await exited;
+    clearTimeout(late);
   };
   return { baseUrl, port: listenPort, child, output: () => output, stop: () => kill('SIGTERM'), kill };
 }
