@@ -15,15 +15,10 @@ import {
   PRICE_A,
   PRICE_B,
   placeOrder,
+  orderStatus as status,
   stock,
   uid,
 } from './helpers.ts';
-
-const status = async (
-  c: ReturnType<ClientFactory>,
-  buyer: { user_id: string; password: string },
-  id: string,
-) => (await expectCode(orderAction(c, '/buyer/query_order_status', buyer, id), 200)).body.order_status;
 
 export function buyerOrdersSuite(client: ClientFactory) {
   describe('buyer: new_order', () => {

@@ -72,6 +72,10 @@ export const orderAction = (
   order_id: string,
 ) => c.post(path, { user_id: user.user_id, password: user.password, order_id });
 
+/** The status of `buyer`'s order `id`, expecting 200. */
+export const orderStatus = async (c: Client, buyer: { user_id: string; password: string }, id: string) =>
+  (await expectCode(orderAction(c, '/buyer/query_order_status', buyer, id), 200)).body.order_status;
+
 export const ship = (c: Client, seller: User, store_id: string, order_id: string) =>
   c.post('/seller/ship', { user_id: seller.user_id, store_id, order_id }, { token: seller.token });
 

@@ -17,15 +17,10 @@ import {
   paidOrder,
   placeOrder,
   ship,
+  orderStatus as status,
   stock,
   uid,
 } from './helpers.ts';
-
-const status = async (
-  c: ReturnType<ClientFactory>,
-  buyer: { user_id: string; password: string },
-  id: string,
-) => (await expectCode(orderAction(c, '/buyer/query_order_status', buyer, id), 200)).body.order_status;
 
 export function ownershipSuite(client: ClientFactory) {
   describe('ownership', () => {
