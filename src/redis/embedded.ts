@@ -14,7 +14,32 @@ export interface EmbeddedRedis {
   stop(): Promise<void>;
 }
 
-async function answersPing(socket: string): Promise<boolean> {
+/** redis-server's arguments for a server on a Unix socket with AOF (`appendfsync everysec`) in `dir`. */
+export function redisServerArgs(socket: string, dir: string): string[] {
+  return [
+    '--port',
+    '0',
+    '--unixsocket',
+    socket,
+    '--unixsocketperm',
+    '700',
+    '--dir',
+    dir,
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+    '--save',
+    '',
+    '--maxmemory-policy',
+    'noeviction',
+    '--daemonize',
+    'no',
+  ];
+}
+
+/** True when a Redis answers PING on this Unix socket. */
+export async function answersPing(socket: string): Promise<boolean> {
   if (!existsSync(socket)) return false;
   const probe = new Redis({
     path: socket,
@@ -45,26 +70,7 @@ export async function startEmbeddedRedis(
     return { socket, stop: async () => {} };
   }
   rmSync(socket, { force: true });
-  const args = [
-    '--port',
-    '0',
-    '--unixsocket',
-    socket,
-    '--unixsocketperm',
-    '700',
-    '--dir',
-    dir,
-    '--appendonly',
-    'yes',
-    '--appendfsync',
-    'everysec',
-    '--save',
-    '',
-    '--maxmemory-policy',
-    'noeviction',
-    '--daemonize',
-    'no',
-  ];
+  const args = redisServerArgs(socket, dir);
   const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
