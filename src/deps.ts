@@ -47,7 +47,7 @@ export async function createDeps(
   const queue = createOrderQueue(redis, keys);
   // Blocking stream reads need a connection of their own.
   const tail: RedisClient = redis instanceof Cluster ? redis.duplicate() : redis.duplicate();
-  const catalogue = createProjection(redis, tail, keys, log);
+  const catalogue = createProjection(redis, tail, keys, log, config.DATA_DIR);
   let closed = false;
   // The rebuild runs in the background: every other endpoint serves at once; searches wait for it.
   catalogue

@@ -9,8 +9,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
-import { SEARCH_FIELDS } from '../src/catalogue/book.ts';
-import { BookIndex } from '../src/search/book-index.ts';
 import { expectCode } from './contract/helpers.ts';
 import { expectOk, newUser, type Reply, uid } from './support/client.ts';
 import { type Harness, startHarness } from './support/harness.ts';
@@ -533,38 +531,5 @@ describe('bad input and aliases', () => {
       }
     }
     expect((await search(bodies[0] as Record<string, unknown>)).body.total).toBe(3);
-  });
-});
-
-describe('BookIndex', () => {
-  // upsert replaces a book with MiniSearch's remove() of the old document, so scores (and the order of
-  // pages) never depend on stale postings of a replaced book.
-  it('identical books score alike on the first search after one was replaced', () => {
-    const index = new BookIndex();
-    const books = [0, 1, 2, 3].map((i) => ({ id: `b${i}`, title: `tie ${i}`, price: 1 }));
-    for (const book of books) index.upsert('s', book);
-    const replaced = books[2] as (typeof books)[number];
-    index.upsert('s', { ...replaced, title: 'tie 2 changed' });
-    index.upsert('s', replaced);
-    const first = index.query('tie', SEARCH_FIELDS);
-    const second = index.query('tie', SEARCH_FIELDS);
-    expect(first.map((hit) => hit.book.id)).toEqual(second.map((hit) => hit.book.id));
-    expect(new Set(first.map((hit) => hit.score)).size).toBe(1);
-  });
-
-  it('finds an ISBN stored with hyphens by its digits alone, and by the hyphenated form', () => {
-    const index = new BookIndex();
-    index.upsert('s', { id: 'hyphenated', title: 't', price: 1, isbn: '978-7-5442-5399-4' });
-    index.upsert('s', { id: 'other', title: 't', price: 1, isbn: '9787544253995' });
-    expect(index.query('9787544253994', ['isbn']).map((h) => h.book.id)).toEqual(['hyphenated']);
-    expect(index.query('978-7-5442-5399-4', ['isbn']).map((h) => h.book.id)).toEqual(['hyphenated']);
-  });
-
-  it('identical books score alike when nothing was replaced', () => {
-    const index = new BookIndex();
-    for (let i = 0; i < 4; i++) index.upsert('s', { id: `b${i}`, title: `tie ${i}`, price: 1 });
-    const hits = index.query('tie', SEARCH_FIELDS);
-    expect(hits.map((hit) => hit.book.id)).toEqual(['b0', 'b1', 'b2', 'b3']);
-    expect(new Set(hits.map((hit) => hit.score)).size).toBe(1);
   });
 });

@@ -53,6 +53,8 @@ export function keySpace(prefix: string) {
     catalogueBooks: () => `${prefix}:{cat}:books`,
     /** stream of catalogue changes (`store`, `book`; store '' for the imported catalogue) */
     catalogueChanges: () => `${prefix}:{cat}:changes`,
+    /** random id set once per key space: a search index file built from another Redis differs */
+    catalogueEpoch: () => `${prefix}:{cat}:epoch`,
     /** set: the stores listing this book id (so a book's pictures are found without a scan) */
     bookStores: (bookId: string) => `${prefix}:{b:${encode(bookId)}}:stores`,
     /** string: the token signing secret shared by every process */

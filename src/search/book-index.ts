@@ -1,125 +1,265 @@
 /**
- * The in-process full-text index of every book a search can find: each store's listings and the
- * imported catalogue, one document per (store, book). Built on MiniSearch (BM25 scoring, per-field
- * boosts, field-scoped queries) with the tokenizer of tokenize.ts. Every query term must match; jieba
- * words of the query add to the score. Ties break by book id, then store, so paging is stable.
+ * The full-text index of every book a search can find: each store's listings and the imported
+ * catalogue (store ''). Built on SQLite FTS5 (src/search/sqlite.ts): BM25 ranking with per-field
+ * weights, field-scoped queries, phrases, all in C, in a file under DATA_DIR that outlives the process
+ * (so a restart does not rebuild) or in memory.
+ *
+ * Tables: `doc` holds each distinct version of a book (id + JSON; the same book listed by a thousand
+ * stores is one document), `listing` says which store lists which version, `fts` indexes each
+ * version's fields (contentless: only the tokens of tokenize.ts are stored), `meta` holds what the
+ * projection needs to trust the file. Ties in score break by book id, so pages are stable in every
+ * process whatever order it indexed in.
  */
-import MiniSearch, { type SearchOptions, type SearchResult } from 'minisearch';
+import { createHash } from 'node:crypto';
 import { type BookRecord, SEARCH_FIELDS, type SearchField } from '../catalogue/book.ts';
-import { indexTerms, queryTerms } from './tokenize.ts';
+import { inTransaction, openSqlite, type Sqlite, type Statement } from './sqlite.ts';
+import { indexText, matchQuery } from './tokenize.ts';
 
-const BOOSTS: Record<SearchField, number> = {
+/** BM25 weight of each field, in SEARCH_FIELDS order (a title match counts most, content least). */
+const WEIGHTS: Record<SearchField, number> = {
   title: 3,
   original_title: 2.5,
   author: 2.5,
   translator: 2,
-  tags: 2,
-  isbn: 3,
   publisher: 1.5,
+  tags: 2,
   book_intro: 1,
   author_intro: 1,
   content: 0.7,
+  isbn: 3,
 };
 
-interface IndexedDoc {
-  key: string;
-  store: string;
-  id: string;
-}
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS doc (
+    rowid INTEGER PRIMARY KEY, book_id TEXT NOT NULL, digest TEXT NOT NULL, json TEXT NOT NULL,
+    UNIQUE (book_id, digest));
+  CREATE TABLE IF NOT EXISTS listing (
+    store TEXT NOT NULL, book_id TEXT NOT NULL, doc INTEGER NOT NULL,
+    PRIMARY KEY (store, book_id)) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS listing_doc ON listing (doc, store);
+  CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(${SEARCH_FIELDS.join(', ')},
+    content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0');
+`;
 
 export interface Hit {
   store: string;
   book: BookRecord;
+  /** BM25 relevance, higher is better */
   score: number;
 }
 
-const keyOf = (store: string, id: string) => `${store}\u0000${id}`;
-const identity = (term: string) => term;
+export interface Page {
+  /** matching books (site-wide: distinct book ids) */
+  total: number;
+  hits: Hit[];
+}
 
-/** Field text for the index: tags joined, absent fields empty. */
-function fieldText(book: BookRecord, field: string): string {
-  const value = (book as unknown as Record<string, unknown>)[field];
+/** Field text for the index: tags joined, absent fields empty, an ISBN also as its bare digits. */
+function fieldText(book: BookRecord, field: SearchField): string {
+  const value = book[field];
   if (Array.isArray(value)) return value.join(' ');
   if (value == null) return '';
-  // An ISBN is found with or without its hyphens: index its parts and the digits joined.
   if (field === 'isbn') return `${value} ${String(value).replace(/[^0-9xX]/g, '')}`;
   return String(value);
 }
 
+const digestOf = (json: string) => createHash('sha1').update(json).digest('base64');
+
+/** The statements of the index, prepared once. */
+function statements(db: Sqlite) {
+  const prepare = (sql: string) => db.prepare(sql);
+  return {
+    listing: prepare('SELECT doc FROM listing WHERE store = ? AND book_id = ?'),
+    docJson: prepare('SELECT json FROM doc WHERE rowid = ?'),
+    findDoc: prepare('SELECT rowid FROM doc WHERE book_id = ? AND digest = ?'),
+    addDoc: prepare('INSERT INTO doc (book_id, digest, json) VALUES (?, ?, ?)'),
+    versions: prepare('SELECT count(*) AS n FROM doc WHERE book_id = ?'),
+    addFts: prepare(
+      `INSERT INTO fts (rowid, ${SEARCH_FIELDS.join(', ')}) VALUES (?${', ?'.repeat(SEARCH_FIELDS.length)})`,
+    ),
+    addListing: prepare('INSERT INTO listing (store, book_id, doc) VALUES (?, ?, ?)'),
+    moveListing: prepare('UPDATE listing SET doc = ? WHERE store = ? AND book_id = ?'),
+    docListed: prepare('SELECT 1 FROM listing WHERE doc = ? LIMIT 1'),
+    dropDoc: prepare('DELETE FROM doc WHERE rowid = ?'),
+    dropFts: prepare('DELETE FROM fts WHERE rowid = ?'),
+    storeOf: prepare('SELECT min(store) AS store FROM listing WHERE doc = ?'),
+    storeCount: prepare('SELECT count(*) AS n FROM listing WHERE store = ?'),
+    getMeta: prepare('SELECT value FROM meta WHERE key = ?'),
+    setMeta: prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
+  };
+}
+
+type Row = { rowid: number; book_id: string; json: string; rank: number };
+
 export class BookIndex {
-  private readonly search = new MiniSearch<IndexedDoc & { book: BookRecord }>({
-    idField: 'key',
-    fields: [...SEARCH_FIELDS],
-    storeFields: ['store'],
-    extractField: (doc, field) =>
-      field in doc && field !== 'book' ? String(doc[field as keyof IndexedDoc]) : fieldText(doc.book, field),
-    tokenize: (text) => indexTerms(text),
-    processTerm: identity,
-    searchOptions: { tokenize: (text) => [text], processTerm: identity },
-  });
-  private readonly books = new Map<string, BookRecord>();
+  private readonly db: Sqlite;
+  private readonly sql: ReturnType<typeof statements>;
+  private listings: number;
+  /** true once some book id has two versions: site-wide answers must then group by book id */
+  private versioned: boolean;
 
-  get size(): number {
-    return this.books.size;
-  }
-
-  /** Adds or replaces a book of a store ('' for the imported catalogue). */
-  upsert(store: string, book: BookRecord): void {
-    const key = keyOf(store, book.id);
-    const old = this.books.get(key);
-    if (old) {
-      // The same book again (e.g. this process's own change coming back on the stream): nothing to do.
-      if (JSON.stringify(old) === JSON.stringify(book)) return;
-      // remove() with the old document takes its terms out at once; discard() would leave stale
-      // entries that skew scores (and so the order of pages) until later searches clean them up.
-      this.search.remove({ key, store, id: old.id, book: old });
+  /** An index in the SQLite file at `path` (created when missing), or in memory. */
+  constructor(path = ':memory:') {
+    this.db = openSqlite(path);
+    try {
+      if (path !== ':memory:') {
+        // One process owns a file (an exclusive lock, released by the OS if the process dies); a
+        // crash loses at most the last changes, which the projection's start-up check puts back.
+        this.db.exec('PRAGMA busy_timeout = 0; PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL');
+        this.db.exec('PRAGMA synchronous = OFF');
+      }
+      this.db.exec('PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY');
+      this.db.exec(SCHEMA);
+      const weights = SEARCH_FIELDS.map((f) => WEIGHTS[f]).join(', ');
+      this.db.exec(`INSERT INTO fts (fts, rank) VALUES ('rank', 'bm25(${weights})')`);
+    } catch (error) {
+      this.db.close();
+      throw error;
     }
-    this.search.add({ key, store, id: book.id, book });
-    this.books.set(key, book);
+    this.sql = statements(this.db);
+    this.listings = (this.db.prepare('SELECT count(*) AS n FROM listing').get() as { n: number }).n;
+    this.versioned = Boolean(
+      this.db.prepare('SELECT 1 FROM doc GROUP BY book_id HAVING count(*) > 1 LIMIT 1').get(),
+    );
   }
 
-  /** Adds many books at once (start-up rebuild). */
-  addAll(entries: { store: string; book: BookRecord }[]): void {
-    for (const { store, book } of entries) this.upsert(store, book);
+  /** Listings indexed (a book listed by two stores counts twice). */
+  get size(): number {
+    return this.listings;
   }
 
-  get(store: string, id: string): BookRecord | undefined {
-    return this.books.get(keyOf(store, id));
+  /** Listings indexed for one store ('' for the imported catalogue). */
+  countIn(store: string): number {
+    return (this.sql.storeCount.get(store) as { n: number }).n;
+  }
+
+  /** Adds or replaces a store's listing of a book; false when the index already had it as it is. */
+  upsert(store: string, book: BookRecord): boolean {
+    const json = JSON.stringify(book);
+    const listed = this.sql.listing.get(store, book.id) as { doc: number } | undefined;
+    if (listed && (this.sql.docJson.get(listed.doc) as { json: string }).json === json) return false;
+    return inTransaction(this.db, () => {
+      const doc = this.docFor(book, json);
+      if (!listed) {
+        this.sql.addListing.run(store, book.id, doc);
+        this.listings++;
+        return true;
+      }
+      this.sql.moveListing.run(doc, store, book.id);
+      if (!this.sql.docListed.get(listed.doc)) {
+        this.sql.dropDoc.run(listed.doc);
+        this.sql.dropFts.run(listed.doc);
+      }
+      return true;
+    });
+  }
+
+  /** Adds many listings in one transaction (the start-up check); returns how many were new or changed. */
+  upsertAll(entries: Iterable<{ store: string; book: BookRecord }>): number {
+    let changed = 0;
+    inTransaction(this.db, () => {
+      for (const { store, book } of entries) if (this.upsert(store, book)) changed++;
+    });
+    return changed;
+  }
+
+  /** The document of this version of a book, indexed the first time it is seen. */
+  private docFor(book: BookRecord, json: string): number {
+    const digest = digestOf(json);
+    const found = this.sql.findDoc.get(book.id, digest) as { rowid: number } | undefined;
+    if (found) return found.rowid;
+    const doc = Number(this.sql.addDoc.run(book.id, digest, json).lastInsertRowid);
+    this.sql.addFts.run(doc, ...SEARCH_FIELDS.map((field) => indexText(fieldText(book, field))));
+    if (!this.versioned && (this.sql.versions.get(book.id) as { n: number }).n > 1) this.versioned = true;
+    return doc;
   }
 
   /**
-   * Every match, best first. `store` limits to one store; without it a book listed several times
-   * (by stores and the catalogue) appears once, with its best score.
+   * One page of the matches of `keyword` in `fields`, best first. `store` limits to one store;
+   * without it a book listed several times (by stores and the catalogue) counts and appears once.
    */
-  query(keyword: string, fields: readonly SearchField[], store?: string): Hit[] {
-    const { required, boosts } = queryTerms(keyword);
-    if (required.length === 0) return [];
-    const options: SearchOptions = {
-      fields: [...fields],
-      boost: Object.fromEntries(fields.map((f) => [f, BOOSTS[f]])),
-      filter: store === undefined ? undefined : (r: SearchResult) => r.store === store,
+  query(
+    keyword: string,
+    fields: readonly SearchField[],
+    store?: string,
+    page: { offset: number; limit: number } = { offset: 0, limit: 1_000_000 },
+  ): Page {
+    const terms = matchQuery(keyword);
+    if (!terms) return { total: 0, hits: [] };
+    const all = fields.length === SEARCH_FIELDS.length && SEARCH_FIELDS.every((f) => fields.includes(f));
+    const match = all ? terms : `{${fields.join(' ')}} : (${terms})`;
+    const { count, rows } = this.statements(store !== undefined);
+    const params = store === undefined ? [match] : [match, store];
+    const total = (count.get(...params) as { n: number }).n;
+    const found = total ? (rows.all(...params, page.limit, page.offset) as Row[]) : [];
+    return {
+      total,
+      hits: found.map((row) => ({
+        store: store ?? (this.sql.storeOf.get(row.rowid) as { store: string }).store,
+        book: JSON.parse(row.json) as BookRecord,
+        score: -row.rank,
+      })),
     };
-    const matches = this.search.search({ queries: required, combineWith: 'AND' }, options);
-    const bonus = new Map<string, number>();
-    if (boosts.length) {
-      for (const r of this.search.search({ queries: boosts, combineWith: 'OR' }, options))
-        bonus.set(r.id, r.score);
+  }
+
+  private readonly cache = new Map<string, { count: Statement; rows: Statement }>();
+
+  /** The count and page statements for the query's shape (prepared once each). */
+  private statements(inStore: boolean) {
+    const shape = inStore ? 'store' : this.versioned ? 'grouped' : 'site';
+    let found = this.cache.get(shape);
+    if (found) return found;
+    const from = 'FROM fts JOIN doc d ON d.rowid = fts.rowid WHERE fts MATCH ?';
+    if (shape === 'store') {
+      const where = `${from} AND fts.rowid IN (SELECT doc FROM listing WHERE store = ?)`;
+      found = {
+        count: this.db.prepare(`SELECT count(*) AS n ${where}`),
+        rows: this.db.prepare(
+          `SELECT d.rowid, d.json, fts.rank ${where} ORDER BY fts.rank, d.book_id LIMIT ? OFFSET ?`,
+        ),
+      };
+    } else if (shape === 'site') {
+      found = {
+        count: this.db.prepare('SELECT count(*) AS n FROM fts WHERE fts MATCH ?'),
+        rows: this.db.prepare(
+          `SELECT d.rowid, d.json, fts.rank ${from} ORDER BY fts.rank, d.book_id LIMIT ? OFFSET ?`,
+        ),
+      };
+    } else {
+      // Two versions of a book both matching: the better one stands for the book (SQLite takes the
+      // bare columns of a min() group from the row holding the minimum).
+      found = {
+        count: this.db.prepare(`SELECT count(DISTINCT d.book_id) AS n ${from}`),
+        rows: this.db.prepare(
+          `SELECT d.rowid, d.json, min(fts.rank) AS rank ${from} GROUP BY d.book_id ORDER BY rank, d.book_id LIMIT ? OFFSET ?`,
+        ),
+      };
     }
-    const best = new Map<string, Hit>();
-    for (const r of matches) {
-      const hitStore = String(r.store);
-      const book = this.books.get(r.id);
-      if (!book) continue;
-      const hit = { store: hitStore, book, score: r.score + (bonus.get(r.id) ?? 0) };
-      const group = store === undefined ? book.id : r.id;
-      const seen = best.get(group);
-      if (!seen || hit.score > seen.score || (hit.score === seen.score && hit.store < seen.store))
-        best.set(group, hit);
-    }
-    return [...best.values()].sort(
-      (a, b) =>
-        b.score - a.score ||
-        (a.book.id < b.book.id ? -1 : a.book.id > b.book.id ? 1 : a.store < b.store ? -1 : 1),
-    );
+    this.cache.set(shape, found);
+    return found;
+  }
+
+  meta(key: string): string | undefined {
+    return (this.sql.getMeta.get(key) as { value: string } | undefined)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.sql.setMeta.run(key, value);
+  }
+
+  /** Empties the index (its file stays, with its lock). */
+  clear(): void {
+    inTransaction(this.db, () => {
+      this.db.exec(
+        "DELETE FROM meta; DELETE FROM listing; DELETE FROM doc; INSERT INTO fts (fts) VALUES ('delete-all')",
+      );
+    });
+    this.listings = 0;
+    this.versioned = false;
+  }
+
+  close(): void {
+    this.db.close();
   }
 }

@@ -1,16 +1,24 @@
 /**
- * Keeps a process's BookIndex a projection of the books in Redis: rebuilt from every store's
- * listings and the imported catalogue at start, then kept current by tailing the catalogue change
- * stream (`{cat}:changes`, one entry per added book), so a book added through any process is found
- * through every process within a second. The stream position is taken before the rebuild, so no
- * change falls between the two.
+ * Keeps a process's BookIndex a projection of the books in Redis. At start it opens the index file
+ * this process left under DATA_DIR (a free slot of `search/index-<n>.sqlite`; another process's live
+ * file is locked) and checks it against Redis: a file from another Redis or key space (its `epoch`
+ * differs from `{cat}:epoch`) is emptied; then each store's listing count (and the catalogue's) is
+ * compared with the index's, and only a store that differs is read and indexed. Listings are only
+ * ever added, so equal counts mean equal sets: a restart reads little, a first start reads everything.
+ * After that it tails the catalogue change stream (`{cat}:changes`, one entry per added book), so a
+ * book added through any process is found through every process within a second. The stream position
+ * is taken before the check, so no change falls between the two.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BookRecord } from '../catalogue/book.ts';
 import type { Logger } from '../log.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import { decodeId, type Keys } from '../redis/keys.ts';
 import { scanKeys } from '../redis/scan.ts';
 import { BookIndex } from './book-index.ts';
+import { isBusy } from './sqlite.ts';
 
 /** How many change entries the stream keeps (older ones are trimmed; a restart rebuilds anyway). */
 const STREAM_LENGTH = 1_000_000;
@@ -24,14 +32,38 @@ async function* hashEntries(redis: RedisClient, key: string): AsyncGenerator<[st
   } while (cursor !== '0');
 }
 
+/** Processes that may share one DATA_DIR, each with an index file of its own. */
+const SLOTS = 32;
+
+/** The first index file under `dir` no live process holds (in memory when `dir` is empty). */
+function openIndex(dir: string): BookIndex {
+  if (!dir) return new BookIndex();
+  const folder = join(dir, 'search');
+  mkdirSync(folder, { recursive: true });
+  for (let slot = 0; slot < SLOTS; slot++) {
+    try {
+      return new BookIndex(join(folder, `index-${slot}.sqlite`));
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+    }
+  }
+  throw new Error(`all ${SLOTS} search index files under ${folder} are in use`);
+}
+
 /** A field of a stream entry (`[name, value, name, value, ...]`). */
 function fieldOf(fields: string[], name: string): string {
   for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1] ?? '';
   return '';
 }
 
-export function createProjection(redis: RedisClient, tail: RedisClient, keys: Keys, log: Logger) {
-  const index = new BookIndex();
+export function createProjection(
+  redis: RedisClient,
+  tail: RedisClient,
+  keys: Keys,
+  log: Logger,
+  dataDir = '',
+) {
+  const index = openIndex(dataDir);
   const stream = keys.catalogueChanges();
   let position = '0-0';
   let running = false;
@@ -54,7 +86,22 @@ export function createProjection(redis: RedisClient, tail: RedisClient, keys: Ke
   async function apply(store: string, bookId: string): Promise<void> {
     const json = await redis.hget(store ? keys.books(store) : keys.catalogueBooks(), bookId);
     const book = parse(json);
-    if (book) index.upsert(store, book);
+    if (book && running) index.upsert(store, book);
+  }
+
+  /** Indexes every listing of a store ('' for the catalogue) the index lacks; how many were added. */
+  async function catchUp(store: string, key: string): Promise<number> {
+    let added = 0;
+    let batch: { store: string; book: BookRecord }[] = [];
+    for await (const [, json] of hashEntries(redis, key)) {
+      const book = parse(json);
+      if (book) batch.push({ store, book });
+      if (batch.length >= 200) {
+        added += index.upsertAll(batch);
+        batch = [];
+      }
+    }
+    return added + index.upsertAll(batch);
   }
 
   async function follow(): Promise<void> {
@@ -79,26 +126,30 @@ export function createProjection(redis: RedisClient, tail: RedisClient, keys: Ke
   return {
     index,
     /** Rebuilds the index from Redis and starts following the change stream. */
-    async start(): Promise<{ books: number; ms: number }> {
+    async start(): Promise<{ books: number; indexed: number; ms: number }> {
       const started = performance.now();
+      await redis.set(keys.catalogueEpoch(), randomBytes(12).toString('base64url'), 'NX');
+      const epoch = (await redis.get(keys.catalogueEpoch())) ?? '';
+      if (index.meta('epoch') !== epoch) {
+        index.clear();
+        index.setMeta('epoch', epoch);
+      }
       const last = (await redis.xrevrange(stream, '+', '-', 'COUNT', 1)) as [string, string[]][];
       position = last[0]?.[0] ?? '0-0';
-      for (const booksKey of await scanKeys(redis, keys.patterns.storeBooks)) {
-        const store = storeOf(booksKey);
-        for await (const [, json] of hashEntries(redis, booksKey)) {
-          const book = parse(json);
-          if (book) index.upsert(store, book);
-        }
-      }
-      for await (const [, json] of hashEntries(redis, keys.catalogueBooks())) {
-        const book = parse(json);
-        if (book) index.upsert('', book);
+      const sources = (await scanKeys(redis, keys.patterns.storeBooks)).map((key) => ({
+        store: storeOf(key),
+        key,
+      }));
+      sources.push({ store: '', key: keys.catalogueBooks() });
+      let indexed = 0;
+      for (const { store, key } of sources) {
+        if ((await redis.hlen(key)) !== index.countIn(store)) indexed += await catchUp(store, key);
       }
       running = true;
       built = true;
       markBuilt();
       void follow();
-      return { books: index.size, ms: Math.round(performance.now() - started) };
+      return { books: index.size, indexed, ms: Math.round(performance.now() - started) };
     },
     /** True once the start-up rebuild is done. */
     get built(): boolean {
@@ -123,6 +174,7 @@ export function createProjection(redis: RedisClient, tail: RedisClient, keys: Ke
     stop(): void {
       running = false;
       tail.disconnect();
+      index.close();
     },
   };
 }

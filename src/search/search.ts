@@ -68,16 +68,19 @@ export async function searchBooks(index: BookIndex, redis: RedisClient, keys: Ke
       throw new ApiError(524, `search: store id ${r.store_id} does not exist`);
     }
   }
-  const hits = index.query(r.keyword, fields, inStore ? (r.store_id ?? '') : undefined);
-  if (hits.length === 0) {
+  const start = (r.page - 1) * r.page_size;
+  const { total, hits } = index.query(r.keyword, fields, inStore ? (r.store_id ?? '') : undefined, {
+    offset: start,
+    limit: r.page_size,
+  });
+  if (total === 0) {
     throw inStore
       ? new ApiError(525, `search: no book found in store ${r.store_id} for "${r.keyword}"`)
       : new ApiError(523, `search: no book found for "${r.keyword}"`);
   }
-  const start = (r.page - 1) * r.page_size;
   return {
-    books: hits.slice(start, start + r.page_size).map((h) => bookView(h.book, h.store, inStore)),
-    total: hits.length,
+    books: hits.map((h) => bookView(h.book, h.store, inStore)),
+    total,
     page: r.page,
     page_size: r.page_size,
   };

@@ -1,9 +1,17 @@
 /**
- * Text to search terms, the same for books and queries. Text is folded first: traditional Chinese to
- * simplified (opencc), NFKC, then accents stripped and lower-cased. Latin and digit runs become
- * words. A Chinese run becomes its character bigrams (so a two-character word inside a longer title
- * matches) plus the words jieba finds in it (so whole words rank higher); a one-character run stays
- * one term. Punctuation such as the brackets of "[美] 刘慈欣" or "（日）" is dropped.
+ * Text to index tokens, and a keyword to an FTS5 query over them. Both fold text the same way first:
+ * traditional Chinese to simplified (opencc), NFKC, accents stripped, lower case.
+ *
+ * Indexed, a Latin or digit run is one token; a Chinese run becomes its character bigrams in order,
+ * then its last character alone (so a one-character query finds a character anywhere: as the start
+ * of a bigram or as the end of a run). Punctuation such as the brackets of "[美] 刘慈欣" or "（日）" is
+ * dropped. No dictionary runs at index time, which keeps a rebuild cheap.
+ *
+ * Queried, every part must match. A Chinese run is cut into words by jieba; a word of two or more
+ * characters must appear whole (the phrase of its bigrams, i.e. those characters adjacent), a
+ * one-character word must appear next to its neighbours (the bigrams across it); two whole words need
+ * not be adjacent, so 中国科幻小说 finds 中国的科幻小说. A query of one character matches it anywhere.
+ * An ISBN written with hyphens also finds the same digits stored without them, and the other way round.
  */
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
@@ -14,6 +22,8 @@ const toSimplified = Converter({ from: 't', to: 'cn' });
 
 const HAN = /\p{Script=Han}/u;
 const RUNS = /\p{Script=Han}+|[\p{L}\p{N}]+/gu;
+/** Digits in groups joined by hyphens, ten or more digits in all (an ISBN or the like). */
+const HYPHENATED_NUMBER = /[0-9]+(?:-[0-9]+)+(?:-?x)?/g;
 
 /** Folds case, accents and script variants: the form both books and queries are compared in. */
 export function fold(text: string): string {
@@ -32,40 +42,56 @@ export function bigrams(run: string): string[] {
   return out;
 }
 
-/** The runs of a text after folding: `{ han: true }` for Chinese runs, words otherwise. */
-export function runs(text: string): { run: string; han: boolean }[] {
-  return [...fold(text).matchAll(RUNS)].map((m) => ({ run: m[0], han: HAN.test(m[0]) }));
+/** The runs of a folded text: `{ han: true }` for Chinese runs, words otherwise. */
+function runs(folded: string): { run: string; han: boolean }[] {
+  return [...folded.matchAll(RUNS)].map((m) => ({ run: m[0], han: HAN.test(m[0]) }));
 }
 
-/** Index terms of a text: words, Chinese bigrams and jieba words (two characters or more). */
-export function indexTerms(text: string): string[] {
-  const terms: string[] = [];
-  for (const { run, han } of runs(text)) {
+/** The index tokens of a text, space-separated (the form FTS5's unicode61 tokenizer splits again). */
+export function indexText(text: string): string {
+  const tokens: string[] = [];
+  for (const { run, han } of runs(fold(text))) {
     if (!han) {
-      terms.push(run);
+      tokens.push(run);
       continue;
     }
-    terms.push(...bigrams(run));
-    if ([...run].length > 2) {
-      for (const word of jieba.cutForSearch(run, true)) if ([...word].length > 2) terms.push(word);
-    }
+    const chars = [...run];
+    for (let i = 0; i + 1 < chars.length; i++) tokens.push(`${chars[i]}${chars[i + 1]}`);
+    tokens.push(chars[chars.length - 1] as string);
   }
-  return terms;
+  return tokens.join(' ');
 }
 
-/** A query's terms: every one must match (bigrams and words); jieba words only boost ranking. */
-export function queryTerms(text: string): { required: string[]; boosts: string[] } {
-  const required: string[] = [];
-  const boosts: string[] = [];
-  for (const { run, han } of runs(text)) {
-    if (!han) {
-      required.push(run);
-      continue;
-    }
-    required.push(...bigrams(run));
-    if ([...run].length > 2) {
-      for (const word of jieba.cut(run, true)) if ([...word].length > 2) boosts.push(word);
-    }
-  }
-  return { required: [...new Set(required)], boosts: [...new Set(boosts)] };
+const phrase = (tokens: string[]) => `"${tokens.join(' ')}"`;
+
+/** The query parts of one Chinese run (see the file's comment). */
+function hanParts(run: string): string[] {
+  const chars = [...run];
+  if (chars.length === 1) return [`${phrase(chars)}*`];
+  const words = jieba.cut(run, true).map((word) => [...word]);
+  const parts: string[] = [];
+  words.forEach((word, i) => {
+    if (word.length > 1) parts.push(phrase(bigrams(word.join(''))));
+    const next = words[i + 1];
+    if (next && (word.length === 1 || next.length === 1)) parts.push(phrase([`${word.at(-1)}${next[0]}`]));
+  });
+  return parts;
+}
+
+/**
+ * The FTS5 query of a keyword: its parts joined by AND, each quoted (no FTS5 syntax reaches the
+ * engine from a client). Undefined when the keyword has nothing to search for.
+ */
+export function matchQuery(keyword: string): string | undefined {
+  const parts: string[] = [];
+  const rest = fold(keyword).replace(HYPHENATED_NUMBER, (number) => {
+    const groups = number.split('-').filter(Boolean);
+    const digits = groups.join('');
+    if (digits.replace(/x$/, '').length < 10) return number;
+    parts.push(`(${phrase(groups)} OR ${phrase([digits])})`);
+    return ' ';
+  });
+  for (const { run, han } of runs(rest)) parts.push(...(han ? hanParts(run) : [phrase([run])]));
+  const unique = [...new Set(parts)];
+  return unique.length ? unique.join(' AND ') : undefined;
 }

@@ -1,0 +1,50 @@
+/**
+ * SQLite for the search index, on either runtime: better-sqlite3 on Node, the built-in `node:sqlite`
+ * on Deno (better-sqlite3 is a nan addon, which Deno cannot load). Both bundle SQLite 3.53 with FTS5.
+ * Only the small synchronous surface both share is exposed.
+ */
+export interface Statement {
+  run(...params: unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+
+export interface Sqlite {
+  exec(sql: string): void;
+  prepare(sql: string): Statement;
+  close(): void;
+}
+
+type Driver = new (path: string) => Sqlite;
+
+// The module names are variables so that the type checker (Node 20 types) does not resolve node:sqlite.
+const driverModule = 'Deno' in globalThis ? 'node:sqlite' : 'better-sqlite3';
+const loaded = (await import(driverModule)) as { DatabaseSync?: Driver; default?: Driver };
+const Database = (loaded.DatabaseSync ?? loaded.default) as Driver;
+
+/** Opens (creating when missing) the database at `path`; `:memory:` for one that lives in memory. */
+export function openSqlite(path: string): Sqlite {
+  return new Database(path);
+}
+
+/**
+ * Runs `fn` atomically: committed when it returns, undone when it throws. A savepoint, so calls nest
+ * (the outermost one is the transaction).
+ */
+export function inTransaction<T>(db: Sqlite, fn: () => T): T {
+  db.exec('SAVEPOINT atomic');
+  try {
+    const result = fn();
+    db.exec('RELEASE atomic');
+    return result;
+  } catch (error) {
+    db.exec('ROLLBACK TO atomic; RELEASE atomic');
+    throw error;
+  }
+}
+
+/** True for SQLite's "database is locked/busy" errors (another process holds the file). */
+export const isBusy = (error: unknown) =>
+  /SQLITE_BUSY|database is locked/i.test(
+    `${(error as { code?: string }).code ?? ''} ${(error as Error).message}`,
+  );
