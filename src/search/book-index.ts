@@ -7,8 +7,9 @@
  * Tables: `doc` holds each distinct version of a book (id + JSON; the same book listed by a thousand
  * stores is one document), `listing` says which store lists which version, `fts` indexes each
  * version's fields (contentless: only the tokens of tokenize.ts are stored), `meta` holds what the
- * projection needs to trust the file. Ties in score break by book id, so pages are stable in every
- * process whatever order it indexed in.
+ * projection needs to trust the file. Ties in score break by document number, a hash of the book, so
+ * pages are stable and the same in every process whatever order it indexed in (see `identify`). Answered pages are cached until the next change,
+ * so a popular query or paging through one costs its ranking once.
  */
 import { createHash } from 'node:crypto';
 import { type BookRecord, SEARCH_FIELDS, type SearchField } from '../catalogue/book.ts';
@@ -64,7 +65,18 @@ function fieldText(book: BookRecord, field: SearchField): string {
   return String(value);
 }
 
-const digestOf = (json: string) => createHash('sha1').update(json).digest('base64');
+/**
+ * A version's digest and its document number: 48 bits of the SHA-1 of id and JSON, the same in every
+ * process, so equal scores tie-break by it into the same order everywhere, whatever the order books
+ * were indexed in (a collision, about one in 10^14 per pair, takes the next free number).
+ */
+function identify(bookId: string, json: string): { digest: string; rowid: number } {
+  const hash = createHash('sha1').update(bookId).update('\u0000').update(json).digest();
+  return { digest: hash.toString('base64'), rowid: hash.readUIntBE(0, 6) + 1 };
+}
+
+/** How many answered pages are kept; any change to the index forgets them all. */
+const CACHED_PAGES = 2000;
 
 /** The statements of the index, prepared once. */
 function statements(db: Sqlite) {
@@ -73,7 +85,8 @@ function statements(db: Sqlite) {
     listing: prepare('SELECT doc FROM listing WHERE store = ? AND book_id = ?'),
     docJson: prepare('SELECT json FROM doc WHERE rowid = ?'),
     findDoc: prepare('SELECT rowid FROM doc WHERE book_id = ? AND digest = ?'),
-    addDoc: prepare('INSERT INTO doc (book_id, digest, json) VALUES (?, ?, ?)'),
+    addDoc: prepare('INSERT INTO doc (rowid, book_id, digest, json) VALUES (?, ?, ?, ?)'),
+    docTaken: prepare('SELECT 1 FROM doc WHERE rowid = ?'),
     versions: prepare('SELECT count(*) AS n FROM doc WHERE book_id = ?'),
     addFts: prepare(
       `INSERT INTO fts (rowid, ${SEARCH_FIELDS.join(', ')}) VALUES (?${', ?'.repeat(SEARCH_FIELDS.length)})`,
@@ -90,7 +103,7 @@ function statements(db: Sqlite) {
   };
 }
 
-type Row = { rowid: number; book_id: string; json: string; rank: number };
+type Row = { rowid: number; rank: number };
 
 export class BookIndex {
   private readonly db: Sqlite;
@@ -144,9 +157,11 @@ export class BookIndex {
       if (!listed) {
         this.sql.addListing.run(store, book.id, doc);
         this.listings++;
+        this.pages.clear();
         return true;
       }
       this.sql.moveListing.run(doc, store, book.id);
+      this.pages.clear();
       if (!this.sql.docListed.get(listed.doc)) {
         this.sql.dropDoc.run(listed.doc);
         this.sql.dropFts.run(listed.doc);
@@ -166,10 +181,13 @@ export class BookIndex {
 
   /** The document of this version of a book, indexed the first time it is seen. */
   private docFor(book: BookRecord, json: string): number {
-    const digest = digestOf(json);
+    const { digest, rowid } = identify(book.id, json);
     const found = this.sql.findDoc.get(book.id, digest) as { rowid: number } | undefined;
     if (found) return found.rowid;
-    const doc = Number(this.sql.addDoc.run(book.id, digest, json).lastInsertRowid);
+    let doc = rowid;
+    while (this.sql.docTaken.get(doc)) doc++;
+    this.sql.addDoc.run(doc, book.id, digest, json);
+    this.pages.clear();
     this.sql.addFts.run(doc, ...SEARCH_FIELDS.map((field) => indexText(fieldText(book, field))));
     if (!this.versioned && (this.sql.versions.get(book.id) as { n: number }).n > 1) this.versioned = true;
     return doc;
@@ -189,54 +207,64 @@ export class BookIndex {
     if (!terms) return { total: 0, hits: [] };
     const all = fields.length === SEARCH_FIELDS.length && SEARCH_FIELDS.every((f) => fields.includes(f));
     const match = all ? terms : `{${fields.join(' ')}} : (${terms})`;
+    const key = JSON.stringify([match, store, page.offset, page.limit]);
+    const cached = this.pages.get(key);
+    if (cached) {
+      // most recently used last: re-insert
+      this.pages.delete(key);
+      this.pages.set(key, cached);
+      return cached;
+    }
     const { count, rows } = this.statements(store !== undefined);
     const params = store === undefined ? [match] : [match, store];
     const total = (count.get(...params) as { n: number }).n;
     const found = total ? (rows.all(...params, page.limit, page.offset) as Row[]) : [];
-    return {
+    const answer = {
       total,
       hits: found.map((row) => ({
         store: store ?? (this.sql.storeOf.get(row.rowid) as { store: string }).store,
-        book: JSON.parse(row.json) as BookRecord,
+        book: JSON.parse((this.sql.docJson.get(row.rowid) as { json: string }).json) as BookRecord,
         score: -row.rank,
       })),
     };
+    if (this.pages.size >= CACHED_PAGES) this.pages.delete(this.pages.keys().next().value as string);
+    this.pages.set(key, answer);
+    return answer;
   }
 
-  private readonly cache = new Map<string, { count: Statement; rows: Statement }>();
+  /** Answered pages by query, oldest use first (a Map keeps insertion order). */
+  private readonly pages = new Map<string, Page>();
+  private readonly prepared = new Map<string, { count: Statement; rows: Statement }>();
 
   /** The count and page statements for the query's shape (prepared once each). */
   private statements(inStore: boolean) {
     const shape = inStore ? 'store' : this.versioned ? 'grouped' : 'site';
-    let found = this.cache.get(shape);
+    let found = this.prepared.get(shape);
     if (found) return found;
-    const from = 'FROM fts JOIN doc d ON d.rowid = fts.rowid WHERE fts MATCH ?';
+    const page = 'LIMIT ? OFFSET ?';
     if (shape === 'store') {
-      const where = `${from} AND fts.rowid IN (SELECT doc FROM listing WHERE store = ?)`;
+      const where = 'FROM fts WHERE fts MATCH ? AND rowid IN (SELECT doc FROM listing WHERE store = ?)';
       found = {
         count: this.db.prepare(`SELECT count(*) AS n ${where}`),
-        rows: this.db.prepare(
-          `SELECT d.rowid, d.json, fts.rank ${where} ORDER BY fts.rank, d.book_id LIMIT ? OFFSET ?`,
-        ),
+        rows: this.db.prepare(`SELECT rowid, rank ${where} ORDER BY rank, rowid ${page}`),
       };
     } else if (shape === 'site') {
       found = {
         count: this.db.prepare('SELECT count(*) AS n FROM fts WHERE fts MATCH ?'),
-        rows: this.db.prepare(
-          `SELECT d.rowid, d.json, fts.rank ${from} ORDER BY fts.rank, d.book_id LIMIT ? OFFSET ?`,
-        ),
+        rows: this.db.prepare(`SELECT rowid, rank FROM fts WHERE fts MATCH ? ORDER BY rank, rowid ${page}`),
       };
     } else {
       // Two versions of a book both matching: the better one stands for the book (SQLite takes the
       // bare columns of a min() group from the row holding the minimum).
+      const from = 'FROM fts JOIN doc d ON d.rowid = fts.rowid WHERE fts MATCH ?';
       found = {
         count: this.db.prepare(`SELECT count(DISTINCT d.book_id) AS n ${from}`),
         rows: this.db.prepare(
-          `SELECT d.rowid, d.json, min(fts.rank) AS rank ${from} GROUP BY d.book_id ORDER BY rank, d.book_id LIMIT ? OFFSET ?`,
+          `SELECT d.rowid AS rowid, min(fts.rank) AS rank ${from} GROUP BY d.book_id ORDER BY rank, d.rowid ${page}`,
         ),
       };
     }
-    this.cache.set(shape, found);
+    this.prepared.set(shape, found);
     return found;
   }
 
@@ -257,6 +285,7 @@ export class BookIndex {
     });
     this.listings = 0;
     this.versioned = false;
+    this.pages.clear();
   }
 
   close(): void {

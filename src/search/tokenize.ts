@@ -20,13 +20,47 @@ import { Converter } from 'opencc-js/t2cn';
 const jieba = Jieba.withDict(dict);
 const toSimplified = Converter({ from: 't', to: 'cn' });
 
-const HAN = /\p{Script=Han}/u;
-const RUNS = /\p{Script=Han}+|[\p{L}\p{N}]+/gu;
+/**
+ * The characters opencc changes (about 3,000 of the main CJK block), found once at load (a few ms),
+ * by code unit: text without any of them, as almost all simplified text is, skips the conversion.
+ */
+const CONVERTIBLE = (() => {
+  const table = new Uint8Array(0x10000);
+  for (let code = 0x3400; code <= 0x9fff; code++) {
+    const char = String.fromCharCode(code);
+    if (toSimplified(char) !== char) table[code] = 1;
+  }
+  return table;
+})();
+
 /** Digits in groups joined by hyphens, ten or more digits in all (an ISBN or the like). */
 const HYPHENATED_NUMBER = /[0-9]+(?:-[0-9]+)+(?:-?x)?/g;
 
-/** Folds case, accents and script variants: the form both books and queries are compared in. */
+/** Punctuation common in Chinese text that normalisation would not turn into a letter or digit. */
+const SEPARATORS = new Set([
+  0xb7, 0x2014, 0x2018, 0x2019, 0x201c, 0x201d, 0x2026, 0xff01, 0xff08, 0xff09, 0xff0c, 0xff0e, 0xff1a,
+  0xff1b, 0xff1f, 0xff3b, 0xff3d,
+]);
+
+/**
+ * Folds case, accents and script variants: the form both books and queries are compared in. Text of
+ * ASCII, CJK punctuation and the main CJK block (most of a Chinese catalogue) needs no Unicode
+ * normalisation and skips it; opencc runs only when a character it changes is present.
+ */
 export function fold(text: string): string {
+  let plain = true;
+  let convert = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80 || (c >= 0x3000 && c <= 0x303f) || SEPARATORS.has(c)) continue;
+    if (c >= 0x4e00 && c <= 0x9fff) {
+      if (CONVERTIBLE[c]) convert = true;
+      continue;
+    }
+    plain = false;
+    break;
+  }
+  if (plain) return (convert ? toSimplified(text) : text).toLowerCase();
   return toSimplified(text.normalize('NFKC'))
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
@@ -42,12 +76,47 @@ export function bigrams(run: string): string[] {
   return out;
 }
 
-/** The runs of a folded text: `{ han: true }` for Chinese runs, words otherwise. */
-function runs(folded: string): { run: string; han: boolean }[] {
-  return [...folded.matchAll(RUNS)].map((m) => ({ run: m[0], han: HAN.test(m[0]) }));
+const HAN_CHAR = /\p{Script=Han}/u;
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/** 1 for a Chinese character, 2 for another letter or digit, 0 for anything else. */
+function kindOf(code: number, char: string): 0 | 1 | 2 {
+  if (code < 0x80) {
+    const lower = code | 0x20;
+    return (lower >= 0x61 && lower <= 0x7a) || (code >= 0x30 && code <= 0x39) ? 2 : 0;
+  }
+  if (code >= 0x4e00 && code <= 0x9fff) return 1;
+  return HAN_CHAR.test(char) ? 1 : WORD_CHAR.test(char) ? 2 : 0;
 }
 
-/** The index tokens of a text, space-separated (the form FTS5's unicode61 tokenizer splits again). */
+/**
+ * The runs of a folded text, in one pass: a Chinese run (`han`) or a run of other letters and digits
+ * (kana and Latin alike); anything else separates. A script change ends a run: ノルウェイの森 is the
+ * run ノルウェイの and the Chinese run 森.
+ */
+function runs(folded: string): { run: string; han: boolean }[] {
+  const out: { run: string; han: boolean }[] = [];
+  let start = 0;
+  let current: 0 | 1 | 2 = 0;
+  for (let i = 0; i < folded.length; ) {
+    const code = folded.codePointAt(i) as number;
+    const width = code > 0xffff ? 2 : 1;
+    const kind = kindOf(code, width === 1 ? (folded[i] as string) : folded.slice(i, i + 2));
+    if (kind !== current) {
+      if (current) out.push({ run: folded.slice(start, i), han: current === 1 });
+      start = i;
+      current = kind;
+    }
+    i += width;
+  }
+  if (current) out.push({ run: folded.slice(start), han: current === 1 });
+  return out;
+}
+
+/**
+ * The index tokens of a text, space-separated (the form FTS5's unicode61 tokenizer splits again).
+ * This is the hot loop of a rebuild.
+ */
 export function indexText(text: string): string {
   const tokens: string[] = [];
   for (const { run, han } of runs(fold(text))) {
@@ -55,7 +124,7 @@ export function indexText(text: string): string {
       tokens.push(run);
       continue;
     }
-    const chars = [...run];
+    const chars = /[\ud800-\udfff]/.test(run) ? [...run] : run;
     for (let i = 0; i + 1 < chars.length; i++) tokens.push(`${chars[i]}${chars[i + 1]}`);
     tokens.push(chars[chars.length - 1] as string);
   }
