@@ -406,18 +406,24 @@ export function generateBook(i: number): BookRecord {
 }
 
 /**
- * Writes books 0..n-1 into the catalogue hash: HSET of `perCommand` books per command, `perPipeline`
- * commands per round trip. Returns the bytes of JSON written.
+ * Chinese words of the filler text: each is in a good share of the books, so a rotation over them
+ * (and over pages) asks questions no cache has seen, at the cost of a common word.
+ */
+export const FILLER_WORDS: readonly string[] = ZH_WORDS;
+
+/**
+ * Writes books from..n-1 (0..n-1 by default) into the catalogue hash: HSET of `perCommand` books per
+ * command, `perPipeline` commands per round trip. Returns the bytes of JSON written.
  */
 export async function writeBooks(
   redis: Redis | Cluster,
   keys: Keys,
   n: number,
-  { perCommand = 500, perPipeline = 8 } = {},
+  { perCommand = 500, perPipeline = 8, from: first = 0 } = {},
 ): Promise<number> {
   const key = keys.catalogueBooks();
   let bytes = 0;
-  for (let start = 0; start < n; start += perCommand * perPipeline) {
+  for (let start = first; start < n; start += perCommand * perPipeline) {
     const pipeline = redis.pipeline();
     for (let from = start; from < Math.min(n, start + perCommand * perPipeline); from += perCommand) {
       const args: string[] = [];

@@ -142,6 +142,11 @@ export class BookIndex {
     return this.listings;
   }
 
+  /** Whether a store ('' for the imported catalogue) has a listing of the book. */
+  has(store: string, bookId: string): boolean {
+    return this.sql.listing.get(store, bookId) !== undefined;
+  }
+
   /** Listings indexed for one store ('' for the imported catalogue). */
   countIn(store: string): number {
     return (this.sql.storeCount.get(store) as { n: number }).n;
@@ -170,13 +175,31 @@ export class BookIndex {
     });
   }
 
-  /** Adds many listings in one transaction (the start-up check); returns how many were new or changed. */
+  /**
+   * Adds many listings in one transaction (the start-up check); returns how many were new or changed.
+   * The new documents go to FTS5 in ascending number: FTS5 writes its pending terms out as a segment
+   * whenever a row number is lower than the one before, which in hash order would be almost always.
+   */
   upsertAll(entries: Iterable<{ store: string; book: BookRecord }>): number {
     let changed = 0;
     inTransaction(this.db, () => {
-      for (const { store, book } of entries) if (this.upsert(store, book)) changed++;
+      this.deferred = [];
+      try {
+        for (const { store, book } of entries) if (this.upsert(store, book)) changed++;
+        this.deferred.sort((a, b) => a.doc - b.doc);
+        for (const { doc, book } of this.deferred) this.indexDoc(doc, book);
+      } finally {
+        this.deferred = undefined;
+      }
     });
     return changed;
+  }
+
+  /** New documents of the running upsertAll, indexed at its end. */
+  private deferred: { doc: number; book: BookRecord }[] | undefined;
+
+  private indexDoc(doc: number, book: BookRecord): void {
+    this.sql.addFts.run(doc, ...SEARCH_FIELDS.map((field) => indexText(fieldText(book, field))));
   }
 
   /** The document of this version of a book, indexed the first time it is seen. */
@@ -188,7 +211,8 @@ export class BookIndex {
     while (this.sql.docTaken.get(doc)) doc++;
     this.sql.addDoc.run(doc, book.id, digest, json);
     this.pages.clear();
-    this.sql.addFts.run(doc, ...SEARCH_FIELDS.map((field) => indexText(fieldText(book, field))));
+    if (this.deferred) this.deferred.push({ doc, book });
+    else this.indexDoc(doc, book);
     if (!this.versioned && (this.sql.versions.get(book.id) as { n: number }).n > 1) this.versioned = true;
     return doc;
   }

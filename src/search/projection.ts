@@ -23,14 +23,8 @@ import { isBusy } from './sqlite.ts';
 /** How many change entries the stream keeps (older ones are trimmed; a restart rebuilds anyway). */
 const STREAM_LENGTH = 1_000_000;
 
-async function* hashEntries(redis: RedisClient, key: string): AsyncGenerator<[string, string]> {
-  let cursor = '0';
-  do {
-    const [next, flat] = await redis.hscan(key, cursor, 'COUNT', 500);
-    cursor = next;
-    for (let i = 0; i + 1 < flat.length; i += 2) yield [flat[i] ?? '', flat[i + 1] ?? ''];
-  } while (cursor !== '0');
-}
+/** Books fetched and indexed per step of the start-up check (one HMGET, one transaction). */
+const CATCH_UP_BATCH = 500;
 
 /** Processes that may share one DATA_DIR, each with an index file of its own. */
 const SLOTS = 32;
@@ -89,19 +83,19 @@ export function createProjection(
     if (book && running) index.upsert(store, book);
   }
 
-  /** Indexes every listing of a store ('' for the catalogue) the index lacks; how many were added. */
+  /**
+   * Indexes every listing of a store ('' for the catalogue) the index lacks; how many were added.
+   * Only the ids are read in full (HKEYS); the books are fetched for the ids the index lacks.
+   */
   async function catchUp(store: string, key: string): Promise<number> {
+    const missing = (await redis.hkeys(key)).filter((id) => !index.has(store, id));
     let added = 0;
-    let batch: { store: string; book: BookRecord }[] = [];
-    for await (const [, json] of hashEntries(redis, key)) {
-      const book = parse(json);
-      if (book) batch.push({ store, book });
-      if (batch.length >= 200) {
-        added += index.upsertAll(batch);
-        batch = [];
-      }
+    for (let start = 0; start < missing.length; start += CATCH_UP_BATCH) {
+      const ids = missing.slice(start, start + CATCH_UP_BATCH);
+      const books = (await redis.hmget(key, ...ids)).map(parse).filter((book) => book !== undefined);
+      added += index.upsertAll(books.map((book) => ({ store, book })));
     }
-    return added + index.upsertAll(batch);
+    return added;
   }
 
   async function follow(): Promise<void> {

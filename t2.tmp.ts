@@ -1,0 +1,11 @@
+import { generateBook } from './loadtest/lib/gen-books.ts';
+import { SEARCH_FIELDS } from './src/catalogue/book.ts';
+import { indexText, fold } from './src/search/tokenize.ts';
+import { Converter } from 'opencc-js/t2cn';
+const conv = Converter({ from: 't', to: 'cn' });
+const books = Array.from({ length: 10000 }, (_, i) => generateBook(i));
+const texts = books.flatMap((b) => SEARCH_FIELDS.map((f) => { const v = (b as any)[f]; return Array.isArray(v) ? v.join(' ') : String(v ?? ''); }));
+let t = performance.now(); for (const x of texts) indexText(x); console.log('indexText', performance.now() - t);
+t = performance.now(); for (const x of texts) fold(x); console.log('fold', performance.now() - t);
+t = performance.now(); for (const x of texts) conv(x); console.log('opencc', performance.now() - t);
+t = performance.now(); let set = new Set<string>(); for (let c = 0x3400; c < 0xa000; c++) { const ch = String.fromCharCode(c); if (conv(ch) !== ch) set.add(ch); } console.log('charset', performance.now() - t, set.size);
