@@ -62,6 +62,7 @@ export function createProjection(
   let position = '0-0';
   let running = false;
   let built = false;
+  let lastStart: { books: number; indexed: number; ms: number } | undefined;
   let markBuilt: () => void = () => {};
   const ready = new Promise<void>((resolve) => {
     markBuilt = resolve;
@@ -141,9 +142,14 @@ export function createProjection(
       }
       running = true;
       built = true;
+      lastStart = { books: index.size, indexed, ms: Math.round(performance.now() - started) };
       markBuilt();
       void follow();
-      return { books: index.size, indexed, ms: Math.round(performance.now() - started) };
+      return lastStart;
+    },
+    /** What the start-up check found: listings in the index, how many it had to read, how long. */
+    get startStats(): { books: number; indexed: number; ms: number } | undefined {
+      return lastStart;
     },
     /** True once the start-up rebuild is done. */
     get built(): boolean {
