@@ -18,9 +18,12 @@ import { loadConfig } from '../src/config.ts';
 import { type ListingDeps, listBook, openStore } from '../src/domain/stores.ts';
 import { ApiError } from '../src/errors.ts';
 import { MAX_COUNT } from '../src/http/schemas.ts';
+import { createLogger } from '../src/log.ts';
 import { scriptCalls } from '../src/lua/scripts.ts';
 import { connectRedis, type RedisConnection } from '../src/redis/connect.ts';
 import { keySpace } from '../src/redis/keys.ts';
+import { createProjection } from '../src/search/projection.ts';
+import { isBusy } from '../src/search/sqlite.ts';
 
 const BATCH = 200;
 /** The change stream's length cap, as the search projection trims it. */
@@ -241,6 +244,28 @@ async function run(listing: Listing | undefined, d: ListingDeps, db: Database.Da
   return { ...counts, pics, listed };
 }
 
+/**
+ * Brings the search index file under DATA_DIR (the one a lone server opens) up to date, so a server
+ * started after the import serves searches at once instead of indexing everything first. A running
+ * server holds that file and follows the import on the change stream itself: then nothing is done.
+ */
+async function updateSearchIndex(d: ListingDeps, dataDir: string): Promise<string> {
+  let projection: ReturnType<typeof createProjection>;
+  try {
+    projection = createProjection(d.redis, undefined, d.keys, createLogger('warn'), dataDir, 1);
+  } catch (error) {
+    if (isBusy(error)) return 'search index: held by a running server, which indexes the import itself';
+    throw error;
+  }
+  try {
+    process.stdout.write('updating the search index...\n');
+    const r = await projection.check();
+    return `search index: ${r.books} listings, ${r.indexed} indexed now in ${(r.ms / 1000).toFixed(1)} s`;
+  } finally {
+    projection.stop();
+  }
+}
+
 async function main() {
   const { file, listing } = parseCommandLine();
   const config = loadConfig(process.env);
@@ -255,6 +280,7 @@ async function main() {
   const d = wire(redis, config);
   try {
     const c = await run(listing, d, db);
+    const indexed = await updateSearchIndex(d, config.DATA_DIR);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const lines = [
       `imported ${file} into ${redis.describe}, prefix ${config.KEY_PREFIX}, blobs in ${d.blobs.root}`,
@@ -268,6 +294,7 @@ async function main() {
               `${c.read - c.skipped - c.listed} already listed`,
           ]
         : []),
+      indexed,
       `${seconds} s`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -61,15 +61,22 @@ function writeCatalogue() {
   db.close();
 }
 
-/** Runs the importer; answers its exit code and output. */
+/** Runs the importer (on the test's key space and DATA_DIR unless given); answers its exit code and output. */
 function runImport(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runImportIn({ prefix, dataDir }, ...args);
+}
+
+function runImportIn(
+  where: { prefix: string; dataDir: string },
+  ...args: string[]
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env: Record<string, string | undefined> = {
     ...process.env,
     REDIS_URL: undefined,
     REDIS_CLUSTER_NODES: undefined,
     ...redisEnv(),
-    KEY_PREFIX: prefix,
-    DATA_DIR: dataDir,
+    KEY_PREFIX: where.prefix,
+    DATA_DIR: where.dataDir,
   };
   const childEnv = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined));
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/import.ts', ...args], {
@@ -105,6 +112,7 @@ describe('npm run import', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('read 4 books: 4 added, 0 already present');
     expect(run.stdout).toContain('pictures stored 3 (2 new files)');
+    expect(run.stdout).toContain('search index: held by a running server');
     const stored = await catalogue();
     expect(Object.keys(stored).sort()).toEqual(['1000067', '2', '3', '4']);
     expect(stored['1000067']).toMatchObject({
@@ -164,6 +172,28 @@ describe('npm run import', () => {
     expect(again.stdout).toContain(`store ${store_id}: 0 listed with stock 9, 4 already listed`);
     const reply = await h.client.post('/seller/get_stock_level', { store_id, book_id: '2' });
     expect(reply.body.stock_level).toBe(7);
+  });
+
+  it('leaves a current search index for a server started after it', async () => {
+    const fresh = { prefix: uniquePrefix(), dataDir: join(dir, 'fresh') };
+    const run = await runImportIn(fresh, dbFile);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('search index: 4 listings, 4 indexed now');
+    const server = await startHarness({ prefix: fresh.prefix, DATA_DIR: fresh.dataDir });
+    try {
+      expect(await server.deps.catalogue.whenBuilt(10_000)).toBe(true);
+      expect(server.deps.catalogue.startStats).toMatchObject({ books: 4, indexed: 0 });
+      const reply = await server.client.post('/search/search_books', {
+        keyword: '心灵',
+        search_scope: 'title',
+        search_in_store: false,
+        page: 1,
+        page_size: 10,
+      });
+      expect(reply.body).toMatchObject({ total: 1, books: [{ id: '1000067' }] });
+    } finally {
+      await server.close();
+    }
   });
 
   it('refuses an unknown seller, a store of another seller and bad arguments', async () => {

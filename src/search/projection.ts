@@ -29,12 +29,16 @@ const CATCH_UP_BATCH = 500;
 /** Processes that may share one DATA_DIR, each with an index file of its own. */
 const SLOTS = 32;
 
-/** The first index file under `dir` no live process holds (in memory when `dir` is empty). */
-function openIndex(dir: string): BookIndex {
+/**
+ * The first index file under `dir` no live process holds (in memory when `dir` is empty); with
+ * `slots: 1` only the first file (the one a lone server uses), throwing SQLITE_BUSY when it is held.
+ */
+function openIndex(dir: string, slots = SLOTS): BookIndex {
   if (!dir) return new BookIndex();
   const folder = join(dir, 'search');
   mkdirSync(folder, { recursive: true });
-  for (let slot = 0; slot < SLOTS; slot++) {
+  for (let slot = 0; slot < slots; slot++) {
+    if (slots === 1) return new BookIndex(join(folder, `index-${slot}.sqlite`));
     try {
       return new BookIndex(join(folder, `index-${slot}.sqlite`));
     } catch (error) {
@@ -52,12 +56,13 @@ function fieldOf(fields: string[], name: string): string {
 
 export function createProjection(
   redis: RedisClient,
-  tail: RedisClient,
+  tail: RedisClient | undefined,
   keys: Keys,
   log: Logger,
   dataDir = '',
+  slots = SLOTS,
 ) {
-  const index = openIndex(dataDir);
+  const index = openIndex(dataDir, slots);
   const stream = keys.catalogueChanges();
   let position = '0-0';
   let running = false;
@@ -102,9 +107,15 @@ export function createProjection(
   async function follow(): Promise<void> {
     while (running) {
       try {
-        const reply = (await tail.xread('COUNT', 500, 'BLOCK', 1000, 'STREAMS', stream, position)) as
-          | [string, [string, string[]][]][]
-          | null;
+        const reply = (await (tail as RedisClient).xread(
+          'COUNT',
+          500,
+          'BLOCK',
+          1000,
+          'STREAMS',
+          stream,
+          position,
+        )) as [string, [string, string[]][]][] | null;
         for (const [, entries] of reply ?? []) {
           for (const [id, fields] of entries) {
             position = id;
@@ -120,8 +131,11 @@ export function createProjection(
 
   return {
     index,
-    /** Rebuilds the index from Redis and starts following the change stream. */
-    async start(): Promise<{ books: number; indexed: number; ms: number }> {
+    /**
+     * Brings the index file up to date with Redis (see the file's comment); the stream position
+     * is taken first, so following it afterwards misses nothing.
+     */
+    async check(): Promise<{ books: number; indexed: number; ms: number }> {
       const started = performance.now();
       await redis.set(keys.catalogueEpoch(), randomBytes(12).toString('base64url'), 'NX');
       const epoch = (await redis.get(keys.catalogueEpoch())) ?? '';
@@ -140,9 +154,13 @@ export function createProjection(
       for (const { store, key } of sources) {
         if ((await redis.hlen(key)) !== index.countIn(store)) indexed += await catchUp(store, key);
       }
+      return { books: index.size, indexed, ms: Math.round(performance.now() - started) };
+    },
+    /** Checks the index against Redis, then follows the change stream. */
+    async start(): Promise<{ books: number; indexed: number; ms: number }> {
+      lastStart = await this.check();
       running = true;
       built = true;
-      lastStart = { books: index.size, indexed, ms: Math.round(performance.now() - started) };
       markBuilt();
       void follow();
       return lastStart;
@@ -173,7 +191,7 @@ export function createProjection(
     },
     stop(): void {
       running = false;
-      tail.disconnect();
+      tail?.disconnect();
       index.close();
     },
   };
