@@ -72,6 +72,25 @@ describe('ranking and ties', () => {
     expect(paged).toEqual(whole);
     expect(new Set(paged).size).toBe(25);
   });
+
+  it('pages past the cached head of a ranking (1,000) continue the same order', () => {
+    const index = new BookIndex();
+    index.upsertAll(
+      Array.from({ length: 1_050 }, (_, i) => ({
+        store: 's',
+        book: book(`deep${i}`, { title: `deepword ${'filler '.repeat(i % 7)}` }),
+      })),
+    );
+    const whole = ids(index, 'deepword');
+    const paged: string[] = [];
+    for (let offset = 0; offset < 1_100; offset += 30) {
+      const page = index.query('deepword', SEARCH_FIELDS, undefined, { offset, limit: 30 });
+      expect(page.total).toBe(1_050);
+      paged.push(...page.hits.map((hit) => hit.book.id));
+    }
+    expect(paged).toEqual(whole);
+    expect(new Set(paged).size).toBe(1_050);
+  });
 });
 
 describe('terms', () => {

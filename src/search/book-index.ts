@@ -8,8 +8,8 @@
  * stores is one document), `listing` says which store lists which version, `fts` indexes each
  * version's fields (contentless: only the tokens of tokenize.ts are stored), `meta` holds what the
  * projection needs to trust the file. Ties in score break by document number, a hash of the book, so
- * pages are stable and the same in every process whatever order it indexed in (see `identify`). Answered pages are cached until the next change,
- * so a popular query or paging through one costs its ranking once.
+ * pages are stable and the same in every process whatever order it indexed in (see `identify`). Rankings are cached until the next change, so a
+ * popular query, or paging through one, costs its ranking once.
  */
 import { createHash } from 'node:crypto';
 import { type BookRecord, SEARCH_FIELDS, type SearchField } from '../catalogue/book.ts';
@@ -75,8 +75,10 @@ function identify(bookId: string, json: string): { digest: string; rowid: number
   return { digest: hash.toString('base64'), rowid: hash.readUIntBE(0, 6) + 1 };
 }
 
-/** How many answered pages are kept; any change to the index forgets them all. */
-const CACHED_PAGES = 2000;
+/** How many query rankings are kept; any change to the index forgets them all. */
+const CACHED_RANKINGS = 1000;
+/** How much of a ranking is kept: 50 pages of 20; a deeper page is asked of FTS5 directly. */
+const RANKED_HEAD = 1000;
 
 /** The statements of the index, prepared once. */
 function statements(db: Sqlite) {
@@ -104,6 +106,12 @@ function statements(db: Sqlite) {
 }
 
 type Row = { rowid: number; rank: number };
+
+/** A query's number of matches and its best RANKED_HEAD matches in order. */
+interface Ranking {
+  total: number;
+  head: Row[];
+}
 
 export class BookIndex {
   private readonly db: Sqlite;
@@ -162,11 +170,11 @@ export class BookIndex {
       if (!listed) {
         this.sql.addListing.run(store, book.id, doc);
         this.listings++;
-        this.pages.clear();
+        this.rankings.clear();
         return true;
       }
       this.sql.moveListing.run(doc, store, book.id);
-      this.pages.clear();
+      this.rankings.clear();
       if (!this.sql.docListed.get(listed.doc)) {
         this.sql.dropDoc.run(listed.doc);
         this.sql.dropFts.run(listed.doc);
@@ -210,7 +218,7 @@ export class BookIndex {
     let doc = rowid;
     while (this.sql.docTaken.get(doc)) doc++;
     this.sql.addDoc.run(doc, book.id, digest, json);
-    this.pages.clear();
+    this.rankings.clear();
     if (this.deferred) this.deferred.push({ doc, book });
     else this.indexDoc(doc, book);
     if (!this.versioned && (this.sql.versions.get(book.id) as { n: number }).n > 1) this.versioned = true;
@@ -231,33 +239,44 @@ export class BookIndex {
     if (!terms) return { total: 0, hits: [] };
     const all = fields.length === SEARCH_FIELDS.length && SEARCH_FIELDS.every((f) => fields.includes(f));
     const match = all ? terms : `{${fields.join(' ')}} : (${terms})`;
-    const key = JSON.stringify([match, store, page.offset, page.limit]);
-    const cached = this.pages.get(key);
-    if (cached) {
-      // most recently used last: re-insert
-      this.pages.delete(key);
-      this.pages.set(key, cached);
-      return cached;
-    }
     const { count, rows } = this.statements(store !== undefined);
     const params = store === undefined ? [match] : [match, store];
-    const total = (count.get(...params) as { n: number }).n;
-    const found = total ? (rows.all(...params, page.limit, page.offset) as Row[]) : [];
-    const answer = {
-      total,
+    const ranking = this.rankingOf(JSON.stringify([match, store ?? null]), () => {
+      const total = (count.get(...params) as { n: number }).n;
+      return { total, head: total ? (rows.all(...params, RANKED_HEAD, 0) as Row[]) : [] };
+    });
+    const end = page.offset + page.limit;
+    const found =
+      end <= ranking.head.length || ranking.head.length === ranking.total
+        ? ranking.head.slice(page.offset, end)
+        : (rows.all(...params, page.limit, page.offset) as Row[]);
+    return {
+      total: ranking.total,
       hits: found.map((row) => ({
         store: store ?? (this.sql.storeOf.get(row.rowid) as { store: string }).store,
         book: JSON.parse((this.sql.docJson.get(row.rowid) as { json: string }).json) as BookRecord,
         score: -row.rank,
       })),
     };
-    if (this.pages.size >= CACHED_PAGES) this.pages.delete(this.pages.keys().next().value as string);
-    this.pages.set(key, answer);
-    return answer;
   }
 
-  /** Answered pages by query, oldest use first (a Map keeps insertion order). */
-  private readonly pages = new Map<string, Page>();
+  /**
+   * The total and ranked head of a query, from the cache or computed (and cached). Ranking is the
+   * cost of a query: FTS5 scores every match, so a common word costs milliseconds; paging through
+   * it, or asking it again, then costs a slice.
+   */
+  private rankingOf(key: string, compute: () => Ranking): Ranking {
+    let ranking = this.rankings.get(key);
+    if (ranking) this.rankings.delete(key);
+    else ranking = compute();
+    this.rankings.set(key, ranking); // most recently used last
+    if (this.rankings.size > CACHED_RANKINGS)
+      this.rankings.delete(this.rankings.keys().next().value as string);
+    return ranking;
+  }
+
+  /** Rankings by query, least recently used first (a Map keeps insertion order). */
+  private readonly rankings = new Map<string, Ranking>();
   private readonly prepared = new Map<string, { count: Statement; rows: Statement }>();
 
   /** The count and page statements for the query's shape (prepared once each). */
@@ -309,7 +328,7 @@ export class BookIndex {
     });
     this.listings = 0;
     this.versioned = false;
-    this.pages.clear();
+    this.rankings.clear();
   }
 
   close(): void {
