@@ -10,11 +10,13 @@
  *       the peak, i.e. during the build);
  *   (3) checks every query of the rotation once: its `total` must be the generator's known hit
  *       count (523 for the one that finds nothing), and times 20 sequential requests of each;
+ *   (3b) the first request for each common filler word, one at a time: the uncached cost of
+ *       ranking a word found in most books (p50, p99, max);
  *   (4) autocannon, BENCH_CONNECTIONS connections for BENCH_SECONDS each after a 1 s warm-up:
  *       GET /healthz (the baseline); POST /search/search_books rotating over the queries (site-wide,
- *       page 1, page_size 20; after its first time each is a page-cache hit); then "varied": every
- *       request a different common filler word and page (cache misses, each a full ranking of a
- *       common word): req/s, p50, p99, non-2xx, with 523 ("nothing found", the rotation's miss)
+ *       page 1, page_size 20; after its first time each is a ranking-cache hit); then "varied": every
+ *       request a different common filler word and page (each word was ranked once by the step
+ *       before, so these are pages of cached rankings): req/s, p50, p99, non-2xx, with 523 ("nothing found", the rotation's miss)
  *       counted apart, and the ratios to healthz; RSS again after the load;
  *   (5) stops the server, writes 100 more books straight into Redis, starts a new server on the same
  *       DATA_DIR and reports how long its index took (it reuses the file and reads only the
@@ -76,6 +78,8 @@ interface Round {
   healthz?: PhaseResult;
   search?: PhaseResult;
   varied?: PhaseResult;
+  /** ms of the first (uncached) request for each filler word, one at a time */
+  cold?: ReturnType<typeof summarize>;
   restart?: Built & { upMs: number; added: number };
   problems: string[];
 }
@@ -183,6 +187,24 @@ const unanswered = (p: PhaseResult) => Math.max(0, p.result.requests.sent - p.re
 
 const misses = (p: PhaseResult) => p.result.statusCodeStats?.[String(MISS) as '200']?.count ?? 0;
 
+/**
+ * The first request for each common filler word, one at a time with nothing else running: the cost
+ * of ranking a word found in most books, before any cache has it.
+ */
+async function coldRankings(base: string, round: Round) {
+  const times: number[] = [];
+  for (const word of FILLER_WORDS) {
+    const t0 = performance.now();
+    const answer = await send(base, api.searchBooks(word, 1, PAGE_SIZE));
+    times.push(performance.now() - t0);
+    if (answer.status !== 200) round.problems.push(`cold query ${word}: status ${answer.status}`);
+  }
+  round.cold = summarize(times);
+  log(
+    `  first request for each of ${FILLER_WORDS.length} common words (uncached ranking, sequential): p50 ${fmt(round.cold.p50, 1)} ms, p99 ${fmt(round.cold.p99, 1)} ms, max ${fmt(round.cold.max, 1)} ms`,
+  );
+}
+
 /** Healthz, then the search rotation, each after a warm-up. */
 async function load(stack: Stack, round: Round) {
   const common = { url: stack.base, connections: CONNECTIONS, timeout: 10 };
@@ -246,7 +268,7 @@ function reportRound(round: Round) {
   log();
   log(table([healthz, search, varied]));
   log(
-    `  search: the ${QUERIES.length}-query rotation (each page answered from the cache after its first time); varied: ${fmt(FILLER_WORDS.length * VARIED_PAGES)} distinct common-word x page questions in scattered order (cache misses)`,
+    `  search: the ${QUERIES.length}-query rotation (each page answered from the cache after its first time); varied: ${fmt(FILLER_WORDS.length * VARIED_PAGES)} distinct common-word x page questions in scattered order (each word ranked once before, pages sliced from its cached ranking)`,
   );
   const miss = misses(search);
   const total = search.result.requests.total;
@@ -314,6 +336,7 @@ async function runRound(n: number, tag: string): Promise<{ code: number; round: 
         round.problems.push(`index built with ${round.built.books} books, not ${n}`);
       log(`  RSS after start ${mb(round.rssStart)} (peak so far, VmHWM ${mb(round.hwmStart)})`);
       await checkQueries(stack.base, n, round.problems);
+      await coldRankings(stack.base, round);
       await load(stack, round);
       round.rssEnd = procBytes(pid, 'VmRSS');
       reportRound(round);

@@ -77,6 +77,8 @@ function identify(bookId: string, json: string): { digest: string; rowid: number
 
 /** How many query rankings are kept; any change to the index forgets them all. */
 const CACHED_RANKINGS = 1000;
+/** How many parsed documents are kept for answers (about 5 KB each). */
+const CACHED_DOCS = 5000;
 /** How much of a ranking is kept: 50 pages of 20; a deeper page is asked of FTS5 directly. */
 const RANKED_HEAD = 1000;
 
@@ -170,11 +172,11 @@ export class BookIndex {
       if (!listed) {
         this.sql.addListing.run(store, book.id, doc);
         this.listings++;
-        this.rankings.clear();
+        this.forget();
         return true;
       }
       this.sql.moveListing.run(doc, store, book.id);
-      this.rankings.clear();
+      this.forget();
       if (!this.sql.docListed.get(listed.doc)) {
         this.sql.dropDoc.run(listed.doc);
         this.sql.dropFts.run(listed.doc);
@@ -218,7 +220,7 @@ export class BookIndex {
     let doc = rowid;
     while (this.sql.docTaken.get(doc)) doc++;
     this.sql.addDoc.run(doc, book.id, digest, json);
-    this.rankings.clear();
+    this.forget();
     if (this.deferred) this.deferred.push({ doc, book });
     else this.indexDoc(doc, book);
     if (!this.versioned && (this.sql.versions.get(book.id) as { n: number }).n > 1) this.versioned = true;
@@ -252,13 +254,29 @@ export class BookIndex {
         : (rows.all(...params, page.limit, page.offset) as Row[]);
     return {
       total: ranking.total,
-      hits: found.map((row) => ({
-        store: store ?? (this.sql.storeOf.get(row.rowid) as { store: string }).store,
-        book: JSON.parse((this.sql.docJson.get(row.rowid) as { json: string }).json) as BookRecord,
-        score: -row.rank,
-      })),
+      hits: found.map((row) => {
+        const doc = this.docOf(row.rowid);
+        return { store: store ?? doc.store, book: doc.book, score: -row.rank };
+      }),
     };
   }
+
+  /** A document's book and the first store listing it, parsed once and kept while the index is unchanged. */
+  private docOf(rowid: number): { book: BookRecord; store: string } {
+    let doc = this.docs.get(rowid);
+    if (!doc) {
+      doc = {
+        book: JSON.parse((this.sql.docJson.get(rowid) as { json: string }).json) as BookRecord,
+        store: (this.sql.storeOf.get(rowid) as { store: string }).store,
+      };
+      if (this.docs.size >= CACHED_DOCS) this.docs.delete(this.docs.keys().next().value as number);
+      this.docs.set(rowid, doc);
+    }
+    return doc;
+  }
+
+  /** Documents recently shown, oldest first. */
+  private readonly docs = new Map<number, { book: BookRecord; store: string }>();
 
   /**
    * The total and ranked head of a query, from the cache or computed (and cached). Ranking is the
@@ -273,6 +291,12 @@ export class BookIndex {
     if (this.rankings.size > CACHED_RANKINGS)
       this.rankings.delete(this.rankings.keys().next().value as string);
     return ranking;
+  }
+
+  /** Forgets the cached rankings and documents: the index changed. */
+  private forget(): void {
+    this.rankings.clear();
+    this.docs.clear();
   }
 
   /** Rankings by query, least recently used first (a Map keeps insertion order). */
@@ -328,7 +352,7 @@ export class BookIndex {
     });
     this.listings = 0;
     this.versioned = false;
-    this.rankings.clear();
+    this.forget();
   }
 
   close(): void {

@@ -152,6 +152,18 @@ function hanParts(run: string): string[] {
  * engine from a client). Undefined when the keyword has nothing to search for.
  */
 export function matchQuery(keyword: string): string | undefined {
+  if (queries.has(keyword)) return queries.get(keyword);
+  const query = buildQuery(keyword);
+  if (queries.size >= CACHED_QUERIES) queries.delete(queries.keys().next().value as string);
+  queries.set(keyword, query);
+  return query;
+}
+
+/** Keywords already turned into queries (a popular one is asked again and again), oldest first. */
+const queries = new Map<string, string | undefined>();
+const CACHED_QUERIES = 1000;
+
+function buildQuery(keyword: string): string | undefined {
   const parts: string[] = [];
   const rest = fold(keyword).replace(HYPHENATED_NUMBER, (number) => {
     const groups = number.split('-').filter(Boolean);
