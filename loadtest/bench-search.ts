@@ -34,8 +34,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
 import { Redis } from 'ioredis';
-import { startServer } from '../test/support/server-process.ts';
 import { keySpace } from '../src/redis/keys.ts';
+import { startServer } from '../test/support/server-process.ts';
 import {
   cannonRequest,
   measured,
@@ -396,7 +396,9 @@ async function restart(
     const answer = await send(server.baseUrl, api.searchBooks(q.keyword, 1, PAGE_SIZE));
     const total = api.numberField(answer.reply, 'total');
     if (total !== q.expectedHits(n + ADDED_WHILE_DOWN))
-      round.problems.push(`restart: ${q.keyword} found ${total}, expected ${q.expectedHits(n + ADDED_WHILE_DOWN)}`);
+      round.problems.push(
+        `restart: ${q.keyword} found ${total}, expected ${q.expectedHits(n + ADDED_WHILE_DOWN)}`,
+      );
   } finally {
     await server.stop();
   }
@@ -432,7 +434,9 @@ function summary(rounds: Round[]): string[] {
       );
     }
     const verdict = (ms: number) => `${fmt(ms / 1000, 1)} s  ${ms <= REBUILD_TARGET_MS ? 'MET' : 'NOT MET'}`;
-    log(`  index built from an empty index file <= ${fmt(REBUILD_TARGET_MS / 1000)} s: ${verdict(big.built.ms)}`);
+    log(
+      `  index built from an empty index file <= ${fmt(REBUILD_TARGET_MS / 1000)} s: ${verdict(big.built.ms)}`,
+    );
     if (big.restart)
       log(
         `  index ready at a restart (file reused, ${fmt(big.restart.added)} books added while down) <= ${fmt(REBUILD_TARGET_MS / 1000)} s: ${verdict(big.restart.ms)}`,

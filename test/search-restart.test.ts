@@ -2,9 +2,10 @@
  * The search index outlives its process: a server started again on the same DATA_DIR and Redis reuses
  * its index file and reads only what changed while it was down (here a listing written to Redis with
  * no change-stream entry, as a crash between the listing and its announcement would leave); a file
- * built from another key space (another Redis, or one flushed) is emptied and built afresh.
+ * built from another key space (another Redis, or one flushed) is emptied and built afresh, and one
+ * SQLite cannot read is replaced.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -82,6 +83,17 @@ describe('the index file across restarts', () => {
     const again = await startHarness({ DATA_DIR: dataDir, prefix });
     try {
       expect(await started(again)).toMatchObject({ books: 4, indexed: 1 });
+      expect((await search(again, word)).body).toMatchObject({ total: 4 });
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('a file SQLite cannot read is replaced and filled from Redis', async () => {
+    writeFileSync(join(dataDir, 'search', 'index-0.sqlite'), 'not a database '.repeat(500));
+    const again = await startHarness({ DATA_DIR: dataDir, prefix });
+    try {
+      expect(await started(again)).toMatchObject({ books: 4, indexed: 4 });
       expect((await search(again, word)).body).toMatchObject({ total: 4 });
     } finally {
       await again.close();

@@ -10,7 +10,7 @@
  * is taken before the check, so no change falls between the two.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BookRecord } from '../catalogue/book.ts';
 import type { Logger } from '../log.ts';
@@ -38,14 +38,19 @@ function openIndex(dir: string, slots = SLOTS): BookIndex {
   const folder = join(dir, 'search');
   mkdirSync(folder, { recursive: true });
   for (let slot = 0; slot < slots; slot++) {
-    if (slots === 1) return new BookIndex(join(folder, `index-${slot}.sqlite`));
+    const file = join(folder, `index-${slot}.sqlite`);
     try {
-      return new BookIndex(join(folder, `index-${slot}.sqlite`));
+      return new BookIndex(file);
     } catch (error) {
-      if (!isBusy(error)) throw error;
+      if (isBusy(error) && slots > 1) continue;
+      if (isBusy(error)) throw error;
+      // A file SQLite cannot read (cut short by a power failure, say): the index is derived data,
+      // so it starts afresh and the start-up check fills it from Redis.
+      for (const part of ['', '-wal', '-shm']) rmSync(`${file}${part}`, { force: true });
+      return new BookIndex(file);
     }
   }
-  throw new Error(`all ${SLOTS} search index files under ${folder} are in use`);
+  throw new Error(`all ${slots} search index files under ${folder} are in use`);
 }
 
 /** A field of a stream entry (`[name, value, name, value, ...]`). */
