@@ -100,7 +100,10 @@ function statements(db: Sqlite) {
     docListed: prepare('SELECT 1 FROM listing WHERE doc = ? LIMIT 1'),
     dropDoc: prepare('DELETE FROM doc WHERE rowid = ?'),
     dropFts: prepare('DELETE FROM fts WHERE rowid = ?'),
-    storeOf: prepare('SELECT min(store) AS store FROM listing WHERE doc = ?'),
+    docsById: prepare(
+      `SELECT d.rowid AS rowid, d.json AS json, (SELECT min(store) FROM listing WHERE doc = d.rowid) AS store
+       FROM doc d WHERE d.rowid IN (SELECT value FROM json_each(?))`,
+    ),
     storeCount: prepare('SELECT count(*) AS n FROM listing WHERE store = ?'),
     getMeta: prepare('SELECT value FROM meta WHERE key = ?'),
     setMeta: prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
@@ -108,11 +111,26 @@ function statements(db: Sqlite) {
 }
 
 type Row = { rowid: number; rank: number };
+type DocRow = { rowid: number; json: string; store: string };
+type CachedDoc = { book: BookRecord; store: string };
 
 /** A query's number of matches and its best RANKED_HEAD matches in order. */
 interface Ranking {
   total: number;
-  head: Row[];
+  /** document numbers, best first (typed arrays: a thousand cached rankings are two thousand objects for the GC, not a million) */
+  rowids: Float64Array;
+  ranks: Float64Array;
+}
+
+/** A ranking from FTS5's rows. */
+function rankingOf(total: number, rows: Row[]): Ranking {
+  const rowids = new Float64Array(rows.length);
+  const ranks = new Float64Array(rows.length);
+  rows.forEach((row, i) => {
+    rowids[i] = row.rowid;
+    ranks[i] = row.rank;
+  });
+  return { total, rowids, ranks };
 }
 
 export class BookIndex {
@@ -243,47 +261,51 @@ export class BookIndex {
     const match = all ? terms : `{${fields.join(' ')}} : (${terms})`;
     const { count, rows } = this.statements(store !== undefined);
     const params = store === undefined ? [match] : [match, store];
-    const ranking = this.rankingOf(JSON.stringify([match, store ?? null]), () => {
+    const ranking = this.cachedRanking(JSON.stringify([match, store ?? null]), () => {
       const total = (count.get(...params) as { n: number }).n;
-      return { total, head: total ? (rows.all(...params, RANKED_HEAD, 0) as Row[]) : [] };
+      return rankingOf(total, total ? (rows.all(...params, RANKED_HEAD, 0) as Row[]) : []);
     });
     const end = page.offset + page.limit;
-    const found =
-      end <= ranking.head.length || ranking.head.length === ranking.total
-        ? ranking.head.slice(page.offset, end)
-        : (rows.all(...params, page.limit, page.offset) as Row[]);
+    const head = ranking.rowids.length;
+    const found: Row[] = [];
+    if (end <= head || head === ranking.total) {
+      for (let i = page.offset; i < Math.min(end, head); i++)
+        found.push({ rowid: ranking.rowids[i] as number, rank: ranking.ranks[i] as number });
+    } else found.push(...(rows.all(...params, page.limit, page.offset) as Row[]));
+    const docs = this.docsOf(found.map((row) => row.rowid));
     return {
       total: ranking.total,
-      hits: found.map((row) => {
-        const doc = this.docOf(row.rowid);
+      hits: found.map((row, i) => {
+        const doc = docs[i] as CachedDoc;
         return { store: store ?? doc.store, book: doc.book, score: -row.rank };
       }),
     };
   }
 
-  /** A document's book and the first store listing it, parsed once and kept while the index is unchanged. */
-  private docOf(rowid: number): { book: BookRecord; store: string } {
-    let doc = this.docs.get(rowid);
-    if (!doc) {
-      doc = {
-        book: JSON.parse((this.sql.docJson.get(rowid) as { json: string }).json) as BookRecord,
-        store: (this.sql.storeOf.get(rowid) as { store: string }).store,
-      };
-      if (this.docs.size >= CACHED_DOCS) this.docs.delete(this.docs.keys().next().value as number);
-      this.docs.set(rowid, doc);
+  /**
+   * Documents' books and the first store listing each, parsed once (those not cached in one
+   * statement) and kept while the index is unchanged.
+   */
+  private docsOf(rowids: number[]): CachedDoc[] {
+    const missing = rowids.filter((rowid) => !this.docs.has(rowid));
+    if (missing.length) {
+      for (const row of this.sql.docsById.all(JSON.stringify(missing)) as DocRow[]) {
+        if (this.docs.size >= CACHED_DOCS) this.docs.delete(this.docs.keys().next().value as number);
+        this.docs.set(row.rowid, { book: JSON.parse(row.json) as BookRecord, store: row.store });
+      }
     }
-    return doc;
+    return rowids.map((rowid) => this.docs.get(rowid) as CachedDoc);
   }
 
   /** Documents recently shown, oldest first. */
-  private readonly docs = new Map<number, { book: BookRecord; store: string }>();
+  private readonly docs = new Map<number, CachedDoc>();
 
   /**
    * The total and ranked head of a query, from the cache or computed (and cached). Ranking is the
    * cost of a query: FTS5 scores every match, so a common word costs milliseconds; paging through
    * it, or asking it again, then costs a slice.
    */
-  private rankingOf(key: string, compute: () => Ranking): Ranking {
+  private cachedRanking(key: string, compute: () => Ranking): Ranking {
     let ranking = this.rankings.get(key);
     if (ranking) this.rankings.delete(key);
     else ranking = compute();
