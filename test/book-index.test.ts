@@ -91,6 +91,19 @@ describe('ranking and ties', () => {
     expect(paged).toEqual(whole);
     expect(new Set(paged).size).toBe(1_050);
   });
+
+  it('every hit has its book when a page mixes cached and evicted documents (5,000 kept)', () => {
+    const index = new BookIndex();
+    index.upsertAll(
+      Array.from({ length: 5_100 }, (_, i) => ({ store: 's', book: book(`e${i}`, { title: 'evictword' }) })),
+    );
+    const page = (offset: number) =>
+      index.query('evictword', SEARCH_FIELDS, undefined, { offset, limit: 100 }).hits;
+    for (let offset = 0; offset < 5_100; offset += 100) expect(page(offset)).toHaveLength(100);
+    const mixed = page(50);
+    expect(mixed).toHaveLength(100);
+    for (const hit of mixed) expect(hit.book.title).toBe('evictword');
+  });
 });
 
 describe('terms', () => {

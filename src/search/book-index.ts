@@ -287,14 +287,19 @@ export class BookIndex {
    * statement) and kept while the index is unchanged.
    */
   private docsOf(rowids: number[]): CachedDoc[] {
-    const missing = rowids.filter((rowid) => !this.docs.has(rowid));
-    if (missing.length) {
-      for (const row of this.sql.docsById.all(JSON.stringify(missing)) as DocRow[]) {
-        if (this.docs.size >= CACHED_DOCS) this.docs.delete(this.docs.keys().next().value as number);
-        this.docs.set(row.rowid, { book: JSON.parse(row.json) as BookRecord, store: row.store });
-      }
+    const found = rowids.map((rowid) => this.docs.get(rowid));
+    const missing = rowids.filter((_, i) => found[i] === undefined);
+    if (missing.length === 0) return found as CachedDoc[];
+    const fetched = new Map<number, CachedDoc>();
+    for (const row of this.sql.docsById.all(JSON.stringify(missing)) as DocRow[]) {
+      fetched.set(row.rowid, { book: JSON.parse(row.json) as BookRecord, store: row.store });
     }
-    return rowids.map((rowid) => this.docs.get(rowid) as CachedDoc);
+    // Cached only now: evicting while fetching could drop a document this very page still needs.
+    for (const [rowid, doc] of fetched) {
+      if (this.docs.size >= CACHED_DOCS) this.docs.delete(this.docs.keys().next().value as number);
+      this.docs.set(rowid, doc);
+    }
+    return found.map((doc, i) => doc ?? (fetched.get(rowids[i] as number) as CachedDoc));
   }
 
   /** Documents recently shown, oldest first. */
