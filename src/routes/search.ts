@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import type { Deps } from '../domain/deps.ts';
 import { ApiError } from '../errors.ts';
 import { parseBody } from '../http/body.ts';
-import { ok } from '../http/respond.ts';
+import { okSpliced } from '../http/respond.ts';
 import { schemas } from '../http/schemas.ts';
 import { searchBooks } from '../search/search.ts';
 
@@ -22,7 +22,8 @@ export function searchRoutes(d: Deps) {
           'Retry-After': '5',
         });
       }
-      return ok(c, await searchBooks(d.catalogue.index, d.redis, d.keys, b));
+      const { books, fields } = await searchBooks(d.catalogue.index, d.redis, d.keys, b);
+      return okSpliced(c, fields, { books });
     });
   }
   return app;

@@ -59,6 +59,30 @@ export function bookView(book: BookRecord, store: string, inStore: boolean) {
   return view;
 }
 
+/** Each cached book's answer text per view (store, in-store or not), made once while the index keeps the book. */
+const rendered = new WeakMap<BookRecord, Map<string, string>>();
+
+/** `bookView` as JSON text, kept with the book object the index hands out. */
+function renderBook(book: BookRecord, store: string, inStore: boolean): string {
+  let views = rendered.get(book);
+  if (!views) {
+    views = new Map();
+    rendered.set(book, views);
+  }
+  const key = `${inStore ? 'in' : 'site'}:${store}`;
+  let text = views.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(bookView(book, store, inStore));
+    views.set(key, text);
+  }
+  return text;
+}
+
+/**
+ * One page of a search: `books` is the page's books as JSON text (an array), the rest plain values.
+ * A page of 20 books with their intros is about 50 KB: rendering each book once while the index
+ * keeps it, rather than on every answer, is most of a repeated search's cost saved.
+ */
 export async function searchBooks(index: BookIndex, redis: RedisClient, keys: Keys, r: SearchRequest) {
   const fields = parseScope(r.search_scope);
   const inStore = r.search_in_store === true;
@@ -79,9 +103,7 @@ export async function searchBooks(index: BookIndex, redis: RedisClient, keys: Ke
       : new ApiError(523, `search: no book found for "${r.keyword}"`);
   }
   return {
-    books: hits.map((h) => bookView(h.book, h.store, inStore)),
-    total,
-    page: r.page,
-    page_size: r.page_size,
+    books: `[${hits.map((h) => renderBook(h.book, h.store, inStore)).join(',')}]`,
+    fields: { total, page: r.page, page_size: r.page_size },
   };
 }
