@@ -8,14 +8,14 @@ const books = Array.from({ length: N }, (_, i) => generateBook(i));
 let t = performance.now();
 const rows = books.map((b) => SEARCH_FIELDS.map((f) => { const v = (b as any)[f]; return indexText(Array.isArray(v) ? v.join(' ') : String(v ?? '')); }));
 console.log('tokenize', Math.round(performance.now() - t));
-for (const [where, batch, cfg] of [['mem', 200, 'hash'], ['mem', 200, 'hashrank']] as const) {
+for (const [where, batch, cfg] of [['disk', 500, 'hash'], ['disk', 500, 'hash:automerge=16'], ['disk', 500, 'hash:automerge=8'], ['disk', 500, 'hash:crisismerge=32']] as const) {
   const path = where === 'mem' ? ':memory:' : join(mkdtempSync(join(tmpdir(), 'p4-')), 'x.sqlite');
   const db = openSqlite(path);
   if (where === 'disk') db.exec('PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF');
   if (cfg !== 'hashdocnocache') db.exec('PRAGMA cache_size = -262144');
   db.exec('create table doc(rowid integer primary key, json text)'); const insd = db.prepare('insert into doc values (?, ?)'); const js = books.map((b) => JSON.stringify(b));
   db.exec(`create virtual table fts using fts5(${SEARCH_FIELDS.join(',')}, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')`);
-  if (cfg === 'hashrank') { db.exec(`INSERT INTO fts (fts, rank) VALUES ('rank', 'bm25(3,2.5,2.5,2,1.5,2,1,1,0.7,3)')`); }
+  if (cfg.includes(':')) { const [k, v] = cfg.split(':')[1]!.split('='); db.exec(`insert into fts(fts, rank) values ('${k}', ${v})`); }
   const ins = db.prepare(`insert into fts(rowid, ${SEARCH_FIELDS.join(',')}) values (?${', ?'.repeat(10)})`);
   t = performance.now();
   const ids = rows.map((_, i) => cfg.startsWith('hash') ? Math.floor(Math.random() * 2 ** 48) : i + 1);
