@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCalls } from '../src/actors/entity-actor.ts';
+import { newOrder } from '../src/domain/orders.ts';
 import { Code } from '../src/lua/codes.ts';
 import { type Client, expectOk, newStore, newUser, uid } from './support/client.ts';
 import { type Harness, startHarness } from './support/harness.ts';
@@ -143,6 +144,33 @@ describe('Idempotency-Key', () => {
     expect(retry.status).toBe(200);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(await balanceOf(u)).toBe(16);
+  });
+
+  it('replays an order whose answer was never stored: the same order id, no second order', async () => {
+    const seller = await newUser(c);
+    const store_id = await newStore(c, seller, [{ id: 'b', price: 10, stock: 10 }]);
+    const buyer = await newUser(c);
+    const key = uid('crash-order');
+    const body = { user_id: buyer.user_id, store_id, books: [{ id: 'b', count: 3 }] };
+    const fingerprint = createHash('sha256')
+      .update('/buyer/new_order\n')
+      .update(JSON.stringify(body))
+      .digest('hex');
+    // What the first request got through before dying: begin, then the whole order with its mark.
+    const [begun] = await runCalls(h.redis, [
+      h.deps.scripts.idemBegin(buyer.user_id, key, fingerprint, 30_000),
+    ]);
+    expect(begun).toMatchObject({ ok: true, value: { code: Code.OK } });
+    const orderId = await newOrder(h.deps, buyer.user_id, buyer.token, store_id, body.books, {
+      user: buyer.user_id,
+      key,
+      answer: JSON.stringify({ code: 200, message: 'ok' }),
+    });
+    const retry = await c.post('/buyer/new_order', body, { token: buyer.token, 'Idempotency-Key': key });
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body.order_id).toBe(orderId);
+    expect((await c.post('/seller/get_stock_level', { store_id, book_id: 'b' })).body.stock_level).toBe(7);
   });
 
   it('answers 530 for an empty or overlong key', async () => {

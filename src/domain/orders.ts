@@ -50,7 +50,7 @@ export async function newOrder(
   // (3) record the order in the buyer's slot.
   const draft = { orderId, buyer: user, store, seller, itemsJson, amount, now, deadline: now + timeoutMs };
   const created = await d.actors
-    .continueUser(user, { type: 'createOrder', draft })
+    .continueUser(user, { type: 'createOrder', draft, idem: answering(idem, { order_id: orderId }) })
     .catch(async (error: unknown) => {
       // Outcome unknown (timeout, Redis error): settle it now; the expiry job is the backstop.
       await reconcile(d, ref).catch(() => {});
