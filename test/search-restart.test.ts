@@ -14,12 +14,25 @@ import { expectOk, newUser, uid } from './support/client.ts';
 import { type Harness, startHarness } from './support/harness.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'bookstore-restart-'));
+/** The word in the title of every book these tests add. */
+const word = uid('restartword').replace(/[^a-z0-9]/gi, '');
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const started = async (h: Harness) => {
   expect(await h.deps.catalogue.whenBuilt(10_000)).toBe(true);
   return h.deps.catalogue.startStats;
 };
+/** Starts a server on the shared DATA_DIR, expects what its start-up check found and the search total. */
+async function restartExpecting(prefix: string, stats: { books: number; indexed: number }, total: number) {
+  const again = await startHarness({ DATA_DIR: dataDir, prefix });
+  try {
+    expect(await started(again)).toMatchObject(stats);
+    expect((await search(again, word)).body).toMatchObject({ total });
+  } finally {
+    await again.close();
+  }
+}
+
 const search = (h: Harness, keyword: string) =>
   h.client.post('/search/search_books', {
     keyword,
@@ -30,7 +43,6 @@ const search = (h: Harness, keyword: string) =>
   });
 
 describe('the index file across restarts', () => {
-  const word = uid('restartword').replace(/[^a-z0-9]/gi, '');
   let prefix = '';
   let store = '';
 
@@ -65,13 +77,7 @@ describe('the index file across restarts', () => {
     } finally {
       await first.close();
     }
-    const again = await startHarness({ DATA_DIR: dataDir, prefix });
-    try {
-      expect(await started(again)).toMatchObject({ books: 3, indexed: 0 });
-      expect((await search(again, word)).body).toMatchObject({ total: 3 });
-    } finally {
-      await again.close();
-    }
+    await restartExpecting(prefix, { books: 3, indexed: 0 }, 3);
     expect(readdirSync(join(dataDir, 'search'))).toContain('index-0.sqlite');
   });
 
@@ -80,24 +86,12 @@ describe('the index file across restarts', () => {
     const book = { id: uid('rlate'), title: `${word} late`, price: 100 };
     await writer.redis.hset(writer.deps.keys.books(store), book.id, JSON.stringify(book));
     await writer.close();
-    const again = await startHarness({ DATA_DIR: dataDir, prefix });
-    try {
-      expect(await started(again)).toMatchObject({ books: 4, indexed: 1 });
-      expect((await search(again, word)).body).toMatchObject({ total: 4 });
-    } finally {
-      await again.close();
-    }
+    await restartExpecting(prefix, { books: 4, indexed: 1 }, 4);
   });
 
   it('a file SQLite cannot read is replaced and filled from Redis', async () => {
     writeFileSync(join(dataDir, 'search', 'index-0.sqlite'), 'not a database '.repeat(500));
-    const again = await startHarness({ DATA_DIR: dataDir, prefix });
-    try {
-      expect(await started(again)).toMatchObject({ books: 4, indexed: 4 });
-      expect((await search(again, word)).body).toMatchObject({ total: 4 });
-    } finally {
-      await again.close();
-    }
+    await restartExpecting(prefix, { books: 4, indexed: 4 }, 4);
   });
 
   it('a file built from another key space is emptied, not trusted', async () => {
