@@ -88,10 +88,22 @@ export function createProjection(
   const storeOf = (booksKey: string) =>
     decodeId(booksKey.slice(`${keys.prefix}:{s:`.length, -'}:books'.length));
 
-  async function apply(store: string, bookId: string): Promise<void> {
-    const json = await redis.hget(store ? keys.books(store) : keys.catalogueBooks(), bookId);
-    const book = parse(json);
-    if (book && running) index.upsert(store, book);
+  /**
+   * Indexes the listings a batch of change entries names: the books fetched together (ioredis
+   * writes the commands without waiting for answers), indexed in one transaction (one FTS5 segment
+   * per batch, not per book: an import of 40,000 books arrives as 80 batches).
+   */
+  async function apply(changes: { store: string; bookId: string }[]): Promise<void> {
+    const jsons = await Promise.all(
+      changes.map(({ store, bookId }) =>
+        redis.hget(store ? keys.books(store) : keys.catalogueBooks(), bookId),
+      ),
+    );
+    const entries = changes.flatMap(({ store }, i) => {
+      const book = parse(jsons[i] ?? null);
+      return book ? [{ store, book }] : [];
+    });
+    if (running) index.upsertAll(entries);
   }
 
   /**
@@ -122,10 +134,14 @@ export function createProjection(
           position,
         )) as [string, [string, string[]][]][] | null;
         for (const [, entries] of reply ?? []) {
-          for (const [id, fields] of entries) {
-            position = id;
-            await apply(fieldOf(fields, 'store'), fieldOf(fields, 'book'));
-          }
+          if (entries.length === 0) continue;
+          await apply(
+            entries.map(([, fields]) => ({
+              store: fieldOf(fields, 'store'),
+              bookId: fieldOf(fields, 'book'),
+            })),
+          );
+          position = entries[entries.length - 1]?.[0] ?? position;
         }
       } catch (error) {
         if (running) log.warn('catalogue stream read failed; retrying', { error: (error as Error).message });
