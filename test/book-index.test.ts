@@ -214,4 +214,16 @@ describe('the index file', () => {
     expect(ids(again, 'persistent')).toEqual([]);
     again.close();
   });
+
+  it('empties a file written by another version of its tables', () => {
+    const file = join(dir, 'old.sqlite');
+    const old = new BookIndex(file);
+    old.upsert('s', book('old', { title: 'ancient' }));
+    old.setMeta('schema', '1');
+    old.close();
+    const again = new BookIndex(file);
+    expect(again.size).toBe(0);
+    expect(ids(again, 'ancient')).toEqual([]);
+    again.close();
+  });
 });

@@ -13,6 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type BookRecord, SEARCH_FIELDS, type SearchField } from '../catalogue/book.ts';
+import { viewHead } from './book-view.ts';
 import { inTransaction, openSqlite, type Sqlite, type Statement } from './sqlite.ts';
 import { indexText, matchQuery } from './tokenize.ts';
 
@@ -34,7 +35,7 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS doc (
     rowid INTEGER PRIMARY KEY, book_id TEXT NOT NULL, digest TEXT NOT NULL, json TEXT NOT NULL,
-    UNIQUE (book_id, digest));
+    head TEXT NOT NULL, pictures INTEGER NOT NULL, UNIQUE (book_id, digest));
   CREATE TABLE IF NOT EXISTS listing (
     store TEXT NOT NULL, book_id TEXT NOT NULL, doc INTEGER NOT NULL,
     PRIMARY KEY (store, book_id)) WITHOUT ROWID;
@@ -43,12 +44,25 @@ const SCHEMA = `
     content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0');
 `;
 
+/** What an answer shows of a document: its view's head (book-view.ts) and how many pictures it has. */
+export interface DocView {
+  bookId: string;
+  head: string;
+  pictures: number;
+}
+
 export interface Hit {
+  /** the store the book is shown for: the one searched, or site-wide the first listing it */
   store: string;
-  book: BookRecord;
+  doc: DocView;
+  /** the stored book (read when asked for) */
+  readonly book: BookRecord;
   /** BM25 relevance, higher is better */
   score: number;
 }
+
+/** Bumped when the tables change: a file of another version is emptied and rebuilt. */
+const SCHEMA_VERSION = '2';
 
 export interface Page {
   /** matching books (site-wide: distinct book ids) */
@@ -77,8 +91,8 @@ function identify(bookId: string, json: string): { digest: string; rowid: number
 
 /** How many query rankings are kept; any change to the index forgets them all. */
 const CACHED_RANKINGS = 1000;
-/** How many parsed documents are kept for answers (about 5 KB each). */
-const CACHED_DOCS = 5000;
+/** How many documents' views are kept for answers (about 2.5 KB each). */
+const CACHED_DOCS = 20_000;
 /** How much of a ranking is kept: 50 pages of 20; a deeper page is asked of FTS5 directly. */
 const RANKED_HEAD = 1000;
 
@@ -89,7 +103,9 @@ function statements(db: Sqlite) {
     listing: prepare('SELECT doc FROM listing WHERE store = ? AND book_id = ?'),
     docJson: prepare('SELECT json FROM doc WHERE rowid = ?'),
     findDoc: prepare('SELECT rowid FROM doc WHERE book_id = ? AND digest = ?'),
-    addDoc: prepare('INSERT INTO doc (rowid, book_id, digest, json) VALUES (?, ?, ?, ?)'),
+    addDoc: prepare(
+      'INSERT INTO doc (rowid, book_id, digest, json, head, pictures) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
     docTaken: prepare('SELECT 1 FROM doc WHERE rowid = ?'),
     versions: prepare('SELECT count(*) AS n FROM doc WHERE book_id = ?'),
     addFts: prepare(
@@ -101,7 +117,8 @@ function statements(db: Sqlite) {
     dropDoc: prepare('DELETE FROM doc WHERE rowid = ?'),
     dropFts: prepare('DELETE FROM fts WHERE rowid = ?'),
     docsById: prepare(
-      `SELECT d.rowid AS rowid, d.json AS json, (SELECT min(store) FROM listing WHERE doc = d.rowid) AS store
+      `SELECT d.rowid AS rowid, d.book_id AS book_id, d.head AS head, d.pictures AS pictures,
+         (SELECT min(store) FROM listing WHERE doc = d.rowid) AS store
        FROM doc d WHERE d.rowid IN (SELECT value FROM json_each(?))`,
     ),
     storeCount: prepare('SELECT count(*) AS n FROM listing WHERE store = ?'),
@@ -111,8 +128,8 @@ function statements(db: Sqlite) {
 }
 
 type Row = { rowid: number; rank: number };
-type DocRow = { rowid: number; json: string; store: string };
-type CachedDoc = { book: BookRecord; store: string };
+type DocRow = { rowid: number; book_id: string; head: string; pictures: number; store: string };
+type CachedDoc = DocView & { store: string };
 
 /** A query's number of matches and its best RANKED_HEAD matches in order. */
 interface Ranking {
@@ -151,7 +168,7 @@ export class BookIndex {
         this.db.exec('PRAGMA synchronous = OFF');
       }
       this.db.exec('PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY');
-      this.db.exec(SCHEMA);
+      this.migrate();
       const weights = SEARCH_FIELDS.map((f) => WEIGHTS[f]).join(', ');
       this.db.exec(`INSERT INTO fts (fts, rank) VALUES ('rank', 'bm25(${weights})')`);
     } catch (error) {
@@ -163,6 +180,26 @@ export class BookIndex {
     this.versioned = Boolean(
       this.db.prepare('SELECT 1 FROM doc GROUP BY book_id HAVING count(*) > 1 LIMIT 1').get(),
     );
+  }
+
+  /** Creates the tables; a file made by another version of this code is emptied first. */
+  private migrate(): void {
+    const has = (table: string) =>
+      this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !==
+      undefined;
+    const version = has('meta')
+      ? (
+          this.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as
+            | { value: string }
+            | undefined
+        )?.value
+      : undefined;
+    if (has('doc') && version !== SCHEMA_VERSION)
+      this.db.exec(
+        'DROP TABLE IF EXISTS fts; DROP TABLE IF EXISTS listing; DROP TABLE IF EXISTS doc; DROP TABLE IF EXISTS meta',
+      );
+    this.db.exec(SCHEMA);
+    this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)").run(SCHEMA_VERSION);
   }
 
   /** Listings indexed (a book listed by two stores counts twice). */
@@ -237,7 +274,7 @@ export class BookIndex {
     if (found) return found.rowid;
     let doc = rowid;
     while (this.sql.docTaken.get(doc)) doc++;
-    this.sql.addDoc.run(doc, book.id, digest, json);
+    this.sql.addDoc.run(doc, book.id, digest, json, viewHead(book), book.pictures?.length ?? 0);
     this.forget();
     if (this.deferred) this.deferred.push({ doc, book });
     else this.indexDoc(doc, book);
@@ -277,7 +314,16 @@ export class BookIndex {
       total: ranking.total,
       hits: found.map((row, i) => {
         const doc = docs[i] as CachedDoc;
-        return { store: store ?? doc.store, book: doc.book, score: -row.rank };
+        const bookOf = () =>
+          JSON.parse((this.sql.docJson.get(row.rowid) as { json: string }).json) as BookRecord;
+        return {
+          store: store ?? doc.store,
+          doc,
+          score: -row.rank,
+          get book() {
+            return bookOf();
+          },
+        };
       }),
     };
   }
@@ -292,7 +338,12 @@ export class BookIndex {
     if (missing.length === 0) return found as CachedDoc[];
     const fetched = new Map<number, CachedDoc>();
     for (const row of this.sql.docsById.all(JSON.stringify(missing)) as DocRow[]) {
-      fetched.set(row.rowid, { book: JSON.parse(row.json) as BookRecord, store: row.store });
+      fetched.set(row.rowid, {
+        bookId: row.book_id,
+        head: row.head,
+        pictures: row.pictures,
+        store: row.store,
+      });
     }
     // Cached only now: evicting while fetching could drop a document this very page still needs.
     for (const [rowid, doc] of fetched) {
@@ -374,7 +425,7 @@ export class BookIndex {
   clear(): void {
     inTransaction(this.db, () => {
       this.db.exec(
-        "DELETE FROM meta; DELETE FROM listing; DELETE FROM doc; INSERT INTO fts (fts) VALUES ('delete-all')",
+        "DELETE FROM meta WHERE key <> 'schema'; DELETE FROM listing; DELETE FROM doc; INSERT INTO fts (fts) VALUES ('delete-all')",
       );
     });
     this.listings = 0;

@@ -2,11 +2,12 @@
  * Book search (API.md, Search): the scope parsed into fields, the whole site or one store, ranked
  * hits paged, each book shaped for the answer with picture URLs instead of bytes.
  */
-import { type BookRecord, pictureUrl, SEARCH_FIELDS, type SearchField } from '../catalogue/book.ts';
+import { SEARCH_FIELDS, type SearchField } from '../catalogue/book.ts';
 import { ApiError, invalid } from '../errors.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { Keys } from '../redis/keys.ts';
 import type { BookIndex } from './book-index.ts';
+import { viewText } from './book-view.ts';
 
 export interface SearchRequest {
   keyword: string;
@@ -32,57 +33,6 @@ export function parseScope(scope: string | null): readonly SearchField[] {
   return [...fields];
 }
 
-const TEXT_FIELDS = [
-  'title',
-  'author',
-  'publisher',
-  'original_title',
-  'translator',
-  'pub_year',
-  'pages',
-  'price',
-  'currency_unit',
-  'binding',
-  'isbn',
-  'author_intro',
-  'book_intro',
-  'content',
-] as const;
-
-/** A book as search answers show it. */
-export function bookView(book: BookRecord, store: string, inStore: boolean) {
-  const view: Record<string, unknown> = { id: book.id };
-  for (const field of TEXT_FIELDS) view[field] = book[field] ?? null;
-  view.tags = book.tags ?? [];
-  if (inStore) view.store_id = store;
-  view.pictures = (book.pictures ?? []).map((_, n) => pictureUrl(book.id, n, store || undefined));
-  return view;
-}
-
-/** Each cached book's answer text per view (store, in-store or not), made once while the index keeps the book. */
-const rendered = new WeakMap<BookRecord, Map<string, string>>();
-
-/** `bookView` as JSON text, kept with the book object the index hands out. */
-function renderBook(book: BookRecord, store: string, inStore: boolean): string {
-  let views = rendered.get(book);
-  if (!views) {
-    views = new Map();
-    rendered.set(book, views);
-  }
-  const key = `${inStore ? 'in' : 'site'}:${store}`;
-  let text = views.get(key);
-  if (text === undefined) {
-    text = JSON.stringify(bookView(book, store, inStore));
-    views.set(key, text);
-  }
-  return text;
-}
-
-/**
- * One page of a search: `books` is the page's books as JSON text (an array), the rest plain values.
- * A page of 20 books with their intros is about 50 KB: rendering each book once while the index
- * keeps it, rather than on every answer, is most of a repeated search's cost saved.
- */
 export async function searchBooks(index: BookIndex, redis: RedisClient, keys: Keys, r: SearchRequest) {
   const fields = parseScope(r.search_scope);
   const inStore = r.search_in_store === true;
@@ -103,7 +53,7 @@ export async function searchBooks(index: BookIndex, redis: RedisClient, keys: Ke
       : new ApiError(523, `search: no book found for "${r.keyword}"`);
   }
   return {
-    books: `[${hits.map((h) => renderBook(h.book, h.store, inStore)).join(',')}]`,
+    books: `[${hits.map((h) => viewText(h.doc, h.store, inStore)).join(',')}]`,
     fields: { total, page: r.page, page_size: r.page_size },
   };
 }
