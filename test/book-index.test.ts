@@ -92,8 +92,8 @@ describe('ranking and ties', () => {
     expect(new Set(paged).size).toBe(1_050);
   });
 
-  it('every hit has its book when a page mixes cached and evicted documents (5,000 kept)', () => {
-    const index = new BookIndex();
+  it('every hit has its book when a page mixes cached and evicted documents', () => {
+    const index = new BookIndex(':memory:', 5_000);
     index.upsertAll(
       Array.from({ length: 5_100 }, (_, i) => ({ store: 's', book: book(`e${i}`, { title: 'evictword' }) })),
     );

@@ -158,7 +158,11 @@ export class BookIndex {
   private versioned: boolean;
 
   /** An index in the SQLite file at `path` (created when missing), or in memory. */
-  constructor(path = ':memory:') {
+  /** `cachedDocs`: how many documents' views to keep in memory (tests make it small). */
+  constructor(
+    path = ':memory:',
+    private readonly cachedDocs = CACHED_DOCS,
+  ) {
     this.db = openSqlite(path);
     try {
       if (path !== ':memory:') {
@@ -347,7 +351,7 @@ export class BookIndex {
     }
     // Cached only now: evicting while fetching could drop a document this very page still needs.
     for (const [rowid, doc] of fetched) {
-      if (this.docs.size >= CACHED_DOCS) this.docs.delete(this.docs.keys().next().value as number);
+      if (this.docs.size >= this.cachedDocs) this.docs.delete(this.docs.keys().next().value as number);
       this.docs.set(rowid, doc);
     }
     return found.map((doc, i) => doc ?? (fetched.get(rowids[i] as number) as CachedDoc));
