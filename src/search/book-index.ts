@@ -4,12 +4,13 @@
  * weights, field-scoped queries, phrases, all in C, in a file under DATA_DIR that outlives the process
  * (so a restart does not rebuild) or in memory.
  *
- * Tables: `doc` holds each distinct version of a book (id + JSON; the same book listed by a thousand
- * stores is one document), `listing` says which store lists which version, `fts` indexes each
- * version's fields (contentless: only the tokens of tokenize.ts are stored), `meta` holds what the
- * projection needs to trust the file. Ties in score break by document number, a hash of the book, so
- * pages are stable and the same in every process whatever order it indexed in (see `identify`). Rankings are cached until the next change, so a
- * popular query, or paging through one, costs its ranking once.
+ * Tables: `doc` holds each distinct version of a book (id, JSON, and the head of its answer text,
+ * book-view.ts; the same book listed by a thousand stores is one document), `listing` says which
+ * store lists which version, `fts` indexes each version's fields (contentless: only the tokens of
+ * tokenize.ts are stored), `meta` holds the schema version and what the projection needs to trust
+ * the file. Ties in score break by document number, a hash of the book, so pages are stable and the
+ * same in every process whatever order it indexed in (see `identify`). Rankings and documents' views
+ * are cached until the next change, so a popular query, or paging through one, costs its ranking once.
  */
 import { createHash } from 'node:crypto';
 import { type BookRecord, SEARCH_FIELDS, type SearchField } from '../catalogue/book.ts';
