@@ -132,7 +132,7 @@ function wire(redis: RedisConnection, config: ReturnType<typeof loadConfig>): Li
     capacity: config.MAILBOX_CAPACITY,
     timeoutMs: config.ASK_TIMEOUT_MS,
   });
-  const announce = async (store: string, book: BookRecord) => {
+  const announce = async (store: string, bookId: string) => {
     await redis.client.xadd(
       keys.catalogueChanges(),
       'MAXLEN',
@@ -142,7 +142,7 @@ function wire(redis: RedisConnection, config: ReturnType<typeof loadConfig>): Li
       'store',
       store,
       'book',
-      book.id,
+      bookId,
     );
   };
   return {

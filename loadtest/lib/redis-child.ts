@@ -4,8 +4,8 @@
  * answers PING; `stop` sends SIGTERM and SIGKILL after a grace period.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createConnection } from 'node:net';
 import { join } from 'node:path';
+import { answersPing, redisServerArgs } from '../../src/redis/embedded.ts';
 import { sleep } from './common.ts';
 
 export interface RedisChild {
@@ -27,36 +27,12 @@ export function waitExit(child: ChildProcess, graceMs: number): Promise<void> {
   });
 }
 
-function pingSocket(socket: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const conn = createConnection(socket);
-    const done = (ok: boolean) => {
-      conn.destroy();
-      resolve(ok);
-    };
-    conn.setTimeout(500, () => done(false));
-    conn.once('error', () => done(false));
-    conn.once('data', (chunk) => done(chunk.toString().startsWith('+PONG')));
-    conn.once('connect', () => conn.write('PING\r\n'));
-  });
-}
-
 /** Starts redis-server with its socket and working files in `dir`; throws if it does not answer. */
 export async function startRedis(dir: string): Promise<RedisChild> {
   const socket = join(dir, 'r.sock');
-  const args = [
-    '--port',
-    '0',
-    '--unixsocket',
-    socket,
-    '--unixsocketperm',
-    '700',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-  ];
-  const child = spawn('redis-server', [...args, '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The embedded server's arguments, with its AOF turned off (a later option overrides an earlier one).
+  const args = [...redisServerArgs(socket, dir), '--appendonly', 'no'];
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -69,7 +45,7 @@ export async function startRedis(dir: string): Promise<RedisChild> {
   for (let i = 0; i < 200; i++) {
     if (spawnError) throw spawnError;
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}:\n${output}`);
-    if (await pingSocket(socket)) return { url: `unix://${socket}`, pid: child.pid, stop };
+    if (await answersPing(socket)) return { url: `unix://${socket}`, pid: child.pid, stop };
     await sleep(50);
   }
   await stop();

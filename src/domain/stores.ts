@@ -2,7 +2,6 @@
  * Stores: open a store, list and restock books, read a stock level, and the seller's order lists.
  */
 
-import type { BookRecord } from '../catalogue/book.ts';
 import { ApiError } from '../errors.ts';
 import { Code, expectOk, scriptError } from '../lua/codes.ts';
 import type { IdemMark } from '../lua/scripts.ts';
@@ -83,7 +82,7 @@ export async function listBook(
   });
   expectOk(reply, { user_id: user, store_id: store, book_id: book.id });
   await d.redis.sadd(d.keys.bookStores(book.id), store);
-  await d.catalogue.announce(store, JSON.parse(book.json) as BookRecord);
+  await d.catalogue.announce(store, book.id, book.json);
 }
 
 export async function addStock(

@@ -222,9 +222,11 @@ export class BookIndex {
     return (this.sql.storeCount.get(store) as { n: number }).n;
   }
 
-  /** Adds or replaces a store's listing of a book; false when the index already had it as it is. */
-  upsert(store: string, book: BookRecord): boolean {
-    const json = JSON.stringify(book);
+  /**
+   * Adds or replaces a store's listing of a book; false when the index already had it as it is.
+   * `json` is the book as stored in Redis when the caller has it (no second serialisation).
+   */
+  upsert(store: string, book: BookRecord, json = JSON.stringify(book)): boolean {
     const listed = this.sql.listing.get(store, book.id) as { doc: number } | undefined;
     if (listed && (this.sql.docJson.get(listed.doc) as { json: string }).json === json) return false;
     return inTransaction(this.db, () => {
@@ -250,12 +252,12 @@ export class BookIndex {
    * The new documents go to FTS5 in ascending number: FTS5 writes its pending terms out as a segment
    * whenever a row number is lower than the one before, which in hash order would be almost always.
    */
-  upsertAll(entries: Iterable<{ store: string; book: BookRecord }>): number {
+  upsertAll(entries: Iterable<{ store: string; book: BookRecord; json?: string }>): number {
     let changed = 0;
     inTransaction(this.db, () => {
       this.deferred = [];
       try {
-        for (const { store, book } of entries) if (this.upsert(store, book)) changed++;
+        for (const { store, book, json } of entries) if (this.upsert(store, book, json)) changed++;
         this.deferred.sort((a, b) => a.doc - b.doc);
         for (const { doc, book } of this.deferred) this.indexDoc(doc, book);
       } finally {

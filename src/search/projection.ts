@@ -78,11 +78,12 @@ export function createProjection(
     markBuilt = resolve;
   });
 
-  const parse = (json: string | null): BookRecord | undefined => {
+  /** A listing to index from a book's stored JSON: none when it is missing or unreadable. */
+  const listingOf = (store: string, json: string | null) => {
     try {
-      return json ? (JSON.parse(json) as BookRecord) : undefined;
+      return json ? [{ store, book: JSON.parse(json) as BookRecord, json }] : [];
     } catch {
-      return undefined;
+      return [];
     }
   };
   const storeOf = (booksKey: string) =>
@@ -99,10 +100,7 @@ export function createProjection(
         redis.hget(store ? keys.books(store) : keys.catalogueBooks(), bookId),
       ),
     );
-    const entries = changes.flatMap(({ store }, i) => {
-      const book = parse(jsons[i] ?? null);
-      return book ? [{ store, book }] : [];
-    });
+    const entries = changes.flatMap(({ store }, i) => listingOf(store, jsons[i] ?? null));
     if (running) index.upsertAll(entries);
   }
 
@@ -115,8 +113,8 @@ export function createProjection(
     let added = 0;
     for (let start = 0; start < missing.length; start += CATCH_UP_BATCH) {
       const ids = missing.slice(start, start + CATCH_UP_BATCH);
-      const books = (await redis.hmget(key, ...ids)).map(parse).filter((book) => book !== undefined);
-      added += index.upsertAll(books.map((book) => ({ store, book })));
+      const jsons = await redis.hmget(key, ...ids);
+      added += index.upsertAll(jsons.flatMap((json) => listingOf(store, json)));
     }
     return added;
   }
@@ -171,9 +169,11 @@ export function createProjection(
         key,
       }));
       sources.push({ store: '', key: keys.catalogueBooks() });
+      // Every count in one round trip (ioredis writes the commands without waiting for answers).
+      const lengths = await Promise.all(sources.map(({ key }) => redis.hlen(key)));
       let indexed = 0;
-      for (const { store, key } of sources) {
-        if ((await redis.hlen(key)) !== index.countIn(store)) indexed += await catchUp(store, key);
+      for (const [i, { store, key }] of sources.entries()) {
+        if (lengths[i] !== index.countIn(store)) indexed += await catchUp(store, key);
       }
       return { books: index.size, indexed, ms: Math.round(performance.now() - started) };
     },
@@ -205,10 +205,13 @@ export function createProjection(
       clearTimeout(timer);
       return result;
     },
-    /** Announces a book added to a store ('' for the catalogue) to every process, this one at once. */
-    async announce(store: string, book: BookRecord): Promise<void> {
-      index.upsert(store, book);
-      await redis.xadd(stream, 'MAXLEN', '~', STREAM_LENGTH, '*', 'store', store, 'book', book.id);
+    /**
+     * Announces a book added to a store ('' for the catalogue) to every process, this one at once;
+     * `json` is the book as stored.
+     */
+    async announce(store: string, bookId: string, json: string): Promise<void> {
+      index.upsertAll(listingOf(store, json));
+      await redis.xadd(stream, 'MAXLEN', '~', STREAM_LENGTH, '*', 'store', store, 'book', bookId);
     },
     stop(): void {
       running = false;
