@@ -1,7 +1,6 @@
 /**
  * Stores: open a store, list and restock books, read a stock level, and the seller's order lists.
  */
-
 import { ApiError } from '../errors.ts';
 import { Code, expectOk, scriptError } from '../lua/codes.ts';
 import type { IdemMark } from '../lua/scripts.ts';
