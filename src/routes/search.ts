@@ -9,7 +9,10 @@ import { okSpliced } from '../http/respond.ts';
 import { schemas } from '../http/schemas.ts';
 import { searchBooks } from '../search/search.ts';
 
-/** How long a search waits for the index's start-up check (a full build when its file is new) before answering 503. */
+/**
+ * How long a search waits for the index's start-up check (a full build when its file is new) before
+ * answering 503.
+ */
 const INDEX_WAIT_MS = 10_000;
 
 export function searchRoutes(d: Deps) {
