@@ -2,7 +2,8 @@
  * Serves the same app on Deno (`npm run start:deno`) with `Deno.serve(app.fetch)`.
  */
 import process from 'node:process';
-import { boot, exitOnSignals, exitWithParent, retryWhileAddressInUse } from './boot.ts';
+import { boot } from './boot.ts';
+import { exitOnSignals, exitWithParent, retryWhileAddressInUse } from './process.ts';
 
 declare const Deno: {
   serve(

@@ -2,7 +2,8 @@
  * Serves the app on Node with @hono/node-server (`npm start`).
  */
 import { serve } from '@hono/node-server';
-import { boot, exitOnSignals, exitWithParent, retryWhileAddressInUse } from './boot.ts';
+import { boot } from './boot.ts';
+import { exitOnSignals, exitWithParent, retryWhileAddressInUse } from './process.ts';
 
 try {
   exitWithParent();

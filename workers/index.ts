@@ -3,12 +3,13 @@
  * that run inside the server by default. SIGTERM/SIGINT: stop taking jobs, finish the active ones,
  * close the connections.
  */
-import { exitOnSignals } from '../src/boot.ts';
+
 import { loadConfig } from '../src/config.ts';
 import { createDeps } from '../src/deps.ts';
+import { startOrderWorker } from '../src/jobs/order-worker.ts';
 import { createLogger } from '../src/log.ts';
+import { exitOnSignals } from '../src/process.ts';
 import { connectRedis } from '../src/redis/connect.ts';
-import { startOrderWorker } from './order-worker.ts';
 
 try {
   const config = loadConfig(process.env);

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { createDeps } from '../../src/deps.ts';
+import { startOrderWorker } from '../../src/jobs/order-worker.ts';
 import { createLogger } from '../../src/log.ts';
 import { connectRedis, type RedisClient } from '../../src/redis/connect.ts';
-import { startOrderWorker } from '../../workers/order-worker.ts';
 import { type Client, clientFor } from './client.ts';
 
 export const uniquePrefix = () => `t${randomBytes(5).toString('hex')}`;

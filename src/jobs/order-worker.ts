@@ -5,10 +5,10 @@
  */
 import { DelayedError, type Job, Worker } from 'bullmq';
 import * as v from 'valibot';
-import type { Deps } from '../src/domain/deps.ts';
-import { reconcile } from '../src/domain/reconcile.ts';
-import { OrderRef, QUEUE_NAME } from '../src/jobs/catalog.ts';
-import type { RedisConnection } from '../src/redis/connect.ts';
+import type { Deps } from '../domain/deps.ts';
+import { reconcile } from '../domain/reconcile.ts';
+import type { RedisConnection } from '../redis/connect.ts';
+import { OrderRef, QUEUE_NAME } from './catalog.ts';
 
 export function startOrderWorker(redis: RedisConnection, d: Deps, concurrency = 16) {
   const worker = new Worker<OrderRef>(
