@@ -15,10 +15,11 @@ import { createActorSystem } from '../src/actors/system.ts';
 import { BlobStore } from '../src/catalogue/blobs.ts';
 import type { BookRecord } from '../src/catalogue/book.ts';
 import { loadConfig } from '../src/config.ts';
-import { type ListingDeps, listBook, openStore } from '../src/domain/stores.ts';
-import { ApiError } from '../src/errors.ts';
+import { addBook, createStore, type ListingDeps } from '../src/domain/stores.ts';
+import { DomainError } from '../src/errors.ts';
 import { MAX_COUNT } from '../src/http/schemas.ts';
 import { createLogger } from '../src/log.ts';
+import { Code } from '../src/lua/codes.ts';
 import { scriptCalls } from '../src/lua/scripts.ts';
 import { connectRedis, type RedisConnection } from '../src/redis/connect.ts';
 import { keySpace } from '../src/redis/keys.ts';
@@ -128,7 +129,7 @@ function toRecord(row: Row, pictures: string[]): BookRecord {
  */
 function wire(redis: RedisConnection, config: ReturnType<typeof loadConfig>): ListingDeps {
   const keys = keySpace(config.KEY_PREFIX);
-  const actors = createActorSystem(redis.client, scriptCalls(keys), {
+  const actors = createActorSystem(redis.client, {
     capacity: config.MAILBOX_CAPACITY,
     timeoutMs: config.ASK_TIMEOUT_MS,
   });
@@ -148,6 +149,7 @@ function wire(redis: RedisConnection, config: ReturnType<typeof loadConfig>): Li
   return {
     redis: redis.client,
     keys,
+    scripts: scriptCalls(keys),
     actors,
     blobs: new BlobStore(config.DATA_DIR),
     now: Date.now,
@@ -160,7 +162,7 @@ async function prepareStore(d: ListingDeps, { store, seller }: Listing): Promise
   const state = await d.redis.hget(d.keys.user(seller), 'state');
   if (state !== 'active') throw new Error(`seller ${seller} does not exist (register it first)`);
   const owner = await d.redis.hget(d.keys.store(store), 'owner');
-  if (owner === null) await openStore(d, seller, store);
+  if (owner === null) await createStore(d, seller, store);
   else if (owner !== seller) throw new Error(`store ${store} belongs to ${owner}, not to seller ${seller}`);
 }
 
@@ -168,16 +170,10 @@ async function prepareStore(d: ListingDeps, { store, seller }: Listing): Promise
 async function listBatch(d: ListingDeps, listing: Listing, batch: Entry[]): Promise<number> {
   const outcomes = await Promise.all(
     batch.map(({ book, json }) =>
-      listBook(
-        d,
-        listing.seller,
-        listing.store,
-        { id: book.id, price: book.price, json },
-        listing.stock,
-      ).then(
+      addBook(d, listing.seller, listing.store, { id: book.id, price: book.price, json }, listing.stock).then(
         () => true,
         (error: unknown) => {
-          if (error instanceof ApiError && error.code === 516) return false;
+          if (error instanceof DomainError && error.code === Code.BOOK_EXISTS) return false;
           throw error;
         },
       ),

@@ -5,7 +5,8 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Deps } from './domain/deps.ts';
-import { ApiError } from './errors.ts';
+import { DomainError } from './errors.ts';
+import { answerFor } from './http/errors.ts';
 import { createMetrics } from './http/metrics.ts';
 import { fail } from './http/respond.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -44,7 +45,10 @@ export function createApp(d: Deps) {
       : fail(c, 404, `no such path: ${c.req.path}`),
   );
   app.onError((error, c) => {
-    if (error instanceof ApiError) return fail(c, error.code, error.message, error.headers);
+    if (error instanceof DomainError) {
+      const answer = answerFor(error.code, error.about);
+      return fail(c, answer.status, answer.message, answer.headers);
+    }
     d.log.error('unhandled error', {
       path: c.req.path,
       error: error instanceof Error ? error.stack : String(error),

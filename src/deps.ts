@@ -40,7 +40,7 @@ export async function createDeps(
     config.TOKEN_TTL_SECONDS * 1000,
   );
   const cache = new VerificationCache(config.PASSWORD_CACHE_SECONDS * 1000);
-  const actors = createActorSystem(redis, scripts, {
+  const actors = createActorSystem(redis, {
     capacity: config.MAILBOX_CAPACITY,
     timeoutMs: config.ASK_TIMEOUT_MS,
   });

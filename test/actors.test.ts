@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedClock } from '../src/actors/clock.ts';
-import { runCalls } from '../src/actors/entity-actor.ts';
-import { Mailbox, MailboxFullError, MailboxTimeoutError, type Settled } from '../src/actors/mailbox.ts';
+import { Mailbox, MailboxFullError, MailboxTimeoutError } from '../src/actors/mailbox.ts';
 import { ActorRegistry } from '../src/actors/registry.ts';
+import { type Settled, sendCalls } from '../src/lua/call.ts';
 import { Code } from '../src/lua/codes.ts';
 import { type Harness, startHarness } from './support/harness.ts';
 
@@ -150,24 +150,34 @@ describe('ActorRegistry', () => {
   });
 });
 
-describe('runCalls against Redis', () => {
+describe('script calls against Redis', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness();
   });
   afterAll(() => h.close());
 
-  it('answers each call of one pipeline with its own reply, a failing script rejecting only its own', async () => {
+  it('answers each call of one pipeline with its own decoded reply, a failing script failing only its own', async () => {
     const s = h.deps.scripts;
-    const results = await runCalls(h.redis, [
-      s.createStore('batch-store', 'owner', 1),
-      s.createStore('batch-store', 'other', 2),
-      { command: 'createStore', args: ['only-one-arg'] },
-      s.addStock('batch-store', 'owner', 'missing-book', 1),
-    ]);
-    expect(results[0]).toEqual({ ok: true, value: { code: Code.OK, values: [] } });
-    expect(results[1]).toEqual({ ok: true, value: { code: Code.STORE_EXISTS, values: ['owner'] } });
+    const open = s.createStore('batch-store', 'owner', 1);
+    const taken = s.createStore('batch-store', 'other', 2);
+    // No order lines: the script's HMGET has no field, so Redis fails this script alone.
+    const broken = s.reserveStock('batch-store', { orderId: 'o', buyer: 'b', now: 1, lines: [] });
+    const restock = s.addStockLevel('batch-store', 'owner', 'missing-book', 1);
+    const results = await sendCalls(h.redis, [open, taken, broken, restock]);
+    const decoded = (i: number, call: { decode(raw: unknown): unknown }) => {
+      const result = results[i];
+      return result?.ok ? call.decode(result.value) : result?.error;
+    };
+    expect(decoded(0, open)).toEqual({ code: Code.OK });
+    expect(decoded(1, taken)).toEqual({ code: Code.STORE_EXISTS, owner: 'owner' });
     expect(results[2]?.ok).toBe(false);
-    expect(results[3]).toEqual({ ok: true, value: { code: Code.BOOK_MISSING, values: [] } });
+    expect(decoded(3, restock)).toEqual({ code: Code.BOOK_MISSING });
+  });
+
+  it("refuses a reply that is not of the script's shape instead of reading it by position", () => {
+    const call = h.deps.scripts.reserveStock('s', { orderId: 'o', buyer: 'b', now: 1, lines: [['x', 1]] });
+    expect(() => call.decode('OK')).toThrow(/unexpected reply of script reserveStock/);
+    expect(() => call.decode([])).toThrow(/unexpected reply/);
   });
 });

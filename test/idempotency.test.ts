@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCalls } from '../src/actors/entity-actor.ts';
 import { newOrder } from '../src/domain/orders.ts';
+import { runScript } from '../src/lua/call.ts';
 import { Code } from '../src/lua/codes.ts';
 import { type Client, expectOk, newStore, newUser, uid } from './support/client.ts';
 import { type Harness, startHarness } from './support/harness.ts';
@@ -130,16 +130,11 @@ describe('Idempotency-Key', () => {
       .update('/buyer/add_funds\n')
       .update(JSON.stringify(body))
       .digest('hex');
-    const [begun] = await runCalls(h.redis, [h.deps.scripts.idemBegin(u.user_id, key, fingerprint, 30_000)]);
-    expect(begun).toMatchObject({ ok: true, value: { code: Code.OK } });
+    const begun = await runScript(h.redis, h.deps.scripts.idemBegin(u.user_id, key, fingerprint, 30_000));
+    expect(begun.code).toBe(Code.OK);
     const epoch = (await h.redis.hget(h.deps.keys.user(u.user_id), 'epoch')) ?? '';
     const answer = JSON.stringify({ code: 200, message: 'ok' });
-    await h.deps.actors.user(u.user_id, {
-      type: 'addFunds',
-      epoch,
-      delta: 6,
-      idem: { user: u.user_id, key, answer },
-    });
+    await h.deps.actors.send(h.deps.scripts.addFunds(u.user_id, epoch, 6, { user: u.user_id, key, answer }));
     const retry = await c.post('/buyer/add_funds', body, { 'Idempotency-Key': key });
     expect(retry.status).toBe(200);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
@@ -157,11 +152,9 @@ describe('Idempotency-Key', () => {
       .update(JSON.stringify(body))
       .digest('hex');
     // What the first request got through before dying: begin, then the whole order with its mark.
-    const [begun] = await runCalls(h.redis, [
-      h.deps.scripts.idemBegin(buyer.user_id, key, fingerprint, 30_000),
-    ]);
-    expect(begun).toMatchObject({ ok: true, value: { code: Code.OK } });
-    const orderId = await newOrder(h.deps, buyer.user_id, buyer.token, store_id, body.books, {
+    const begun = await runScript(h.redis, h.deps.scripts.idemBegin(buyer.user_id, key, fingerprint, 30_000));
+    expect(begun.code).toBe(Code.OK);
+    const orderId = await newOrder(h.deps, buyer.user_id, store_id, body.books, {
       user: buyer.user_id,
       key,
       answer: JSON.stringify({ code: 200, message: 'ok' }),

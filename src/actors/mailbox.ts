@@ -6,9 +6,8 @@
  * still queued at its deadline is dropped, so it has no effect. A failing message rejects its own
  * caller and never stalls the queue.
  */
+import type { Settled } from '../lua/call.ts';
 import type { Clock } from './clock.ts';
-
-export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
 export class MailboxFullError extends Error {
   constructor() {

@@ -21,6 +21,10 @@ export class ActorRegistry<A extends Stoppable> {
     return this.actors.size;
   }
 
+  keys(): IterableIterator<string> {
+    return this.actors.keys();
+  }
+
   get(key: string): A {
     const now = this.options.clock.now();
     const found = this.actors.get(key);

@@ -1,16 +1,15 @@
 /**
- * The actor system: one registry of store actors and one of user actors, idle eviction on a timer,
- * and the translation of mailbox refusals into the API's 503 with Retry-After.
+ * The actor system: one actor per entity (store or user), made on first use and evicted when idle.
+ * A script call names its entity, so the call itself is the message: `send(call)` hands it to that
+ * entity's actor. Mailbox refusals become the semantic errors BUSY and the two timeouts.
  */
-import type { Cluster, Redis } from 'ioredis';
-import { ApiError } from '../errors.ts';
-import type { Reply, ScriptCalls } from '../lua/scripts.ts';
+import { DomainError, Kind } from '../errors.ts';
+import type { ScriptCall } from '../lua/call.ts';
+import type { RedisClient } from '../redis/connect.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { EntityActor } from './entity-actor.ts';
 import { MailboxFullError, MailboxTimeoutError } from './mailbox.ts';
 import { ActorRegistry } from './registry.ts';
-import { type StoreMessage, storeHandler } from './store-actor.ts';
-import { type UserMessage, userHandler } from './user-actor.ts';
 
 export interface ActorSystemOptions {
   capacity: number;
@@ -20,22 +19,14 @@ export interface ActorSystemOptions {
   clock?: Clock;
 }
 
-function overloadToApiError(error: unknown): never {
-  if (error instanceof MailboxFullError) {
-    throw new ApiError(503, 'server busy: too many requests for this entity; nothing was changed', {
-      'Retry-After': '1',
-    });
-  }
-  if (error instanceof MailboxTimeoutError) {
-    const message = error.started
-      ? 'request timed out while running; its outcome is unknown (retry with the same Idempotency-Key)'
-      : 'request timed out in the queue; nothing was changed';
-    throw new ApiError(503, message, { 'Retry-After': '1' });
-  }
+function overloaded(error: unknown): never {
+  if (error instanceof MailboxFullError) throw new DomainError(Kind.BUSY);
+  if (error instanceof MailboxTimeoutError)
+    throw new DomainError(error.started ? Kind.RUN_TIMEOUT : Kind.QUEUE_TIMEOUT);
   throw error;
 }
 
-export function createActorSystem(redis: Redis | Cluster, scripts: ScriptCalls, options: ActorSystemOptions) {
+export function createActorSystem(redis: RedisClient, options: ActorSystemOptions) {
   const clock = options.clock ?? systemClock;
   const mailbox = {
     capacity: options.capacity,
@@ -43,39 +34,27 @@ export function createActorSystem(redis: Redis | Cluster, scripts: ScriptCalls, 
     maxBatch: options.maxBatch ?? 64,
     clock,
   };
-  const registry = { idleMs: options.idleMs ?? 30_000, clock };
-  const stores = new ActorRegistry(
-    (id) => new EntityActor(redis, storeHandler(scripts, id), mailbox),
-    registry,
-  );
-  const users = new ActorRegistry(
-    (id) => new EntityActor(redis, userHandler(scripts, id), mailbox),
-    registry,
-  );
-  const sweeper = setInterval(() => {
-    stores.sweep();
-    users.sweep();
-  }, registry.idleMs);
+  const idleMs = options.idleMs ?? 30_000;
+  const actors = new ActorRegistry(() => new EntityActor(redis, mailbox), { idleMs, clock });
+  const sweeper = setInterval(() => actors.sweep(), idleMs);
   sweeper.unref?.();
 
   return {
-    stores,
-    users,
-    /** Sends new work to a store's actor (refused with 503 when its mailbox is full). */
-    store: (id: string, message: StoreMessage): Promise<Reply> =>
-      stores.get(id).ask(message).catch(overloadToApiError),
-    /** Sends new work to a user's actor (refused with 503 when its mailbox is full). */
-    user: (id: string, message: UserMessage): Promise<Reply> =>
-      users.get(id).ask(message).catch(overloadToApiError),
+    actors,
+    /** How many actors are live, by the kind of their entity. */
+    live(): { store: number; user: number } {
+      let store = 0;
+      for (const entity of actors.keys()) if (entity.startsWith('s:')) store++;
+      return { store, user: actors.size - store };
+    },
+    /** New work for the call's entity (refused with BUSY when its mailbox is full). */
+    send: <R>(call: ScriptCall<R>): Promise<R> => actors.get(call.entity).ask(call).catch(overloaded),
     /** The next step of admitted work: taken even when the mailbox is full, so a saga never stops half-way. */
-    continueStore: (id: string, message: StoreMessage): Promise<Reply> =>
-      stores.get(id).ask(message, true).catch(overloadToApiError),
-    continueUser: (id: string, message: UserMessage): Promise<Reply> =>
-      users.get(id).ask(message, true).catch(overloadToApiError),
+    continue: <R>(call: ScriptCall<R>): Promise<R> =>
+      actors.get(call.entity).ask(call, true).catch(overloaded),
     stopAll(): void {
       clearInterval(sweeper);
-      stores.stopAll();
-      users.stopAll();
+      actors.stopAll();
     },
   };
 }

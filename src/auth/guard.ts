@@ -3,17 +3,17 @@
  * the verification cache; mutations pass the verified epoch to their script, which re-checks it in
  * Redis, and a cached verification refused there is retried once with a fresh one.
  */
-
-import { runCalls } from '../actors/entity-actor.ts';
-import { Code, expectOk, scriptError } from '../lua/codes.ts';
-import type { Reply, ScriptCalls } from '../lua/scripts.ts';
+import { DomainError, expectOk } from '../errors.ts';
+import { runScript } from '../lua/call.ts';
+import { Code } from '../lua/codes.ts';
+import type { ScriptCalls } from '../lua/scripts.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { Keys } from '../redis/keys.ts';
 import { type VerificationCache, verifyPassword } from './passwords.ts';
 import type { TokenSigner } from './tokens.ts';
 
-/** What an unknown user id answers on this endpoint: 511, or 401 where API.md says so. */
-export type UnknownUser = 511 | 401;
+/** What an unknown user id is on this endpoint: USER_MISSING, or AUTH_FAILED where API.md says so. */
+export type UnknownUser = typeof Code.USER_MISSING | typeof Code.AUTH_FAILED;
 
 export interface GuardDeps {
   redis: RedisClient;
@@ -24,15 +24,14 @@ export interface GuardDeps {
   now: () => number;
 }
 
-const unauthorized = (user: string) => scriptError(Code.AUTH_FAILED, { user_id: user });
+const unauthorized = (user: string) => new DomainError(Code.AUTH_FAILED, { user_id: user });
 
 export function createGuard(d: GuardDeps) {
   async function checkPassword(user: string, password: string, unknown: UnknownUser) {
     const cached = d.cache.get(user, password);
     if (cached) return { epoch: cached, cached: true };
     const [state, stored, epoch] = await d.redis.hmget(d.keys.user(user), 'state', 'pw', 'epoch');
-    if (!state)
-      throw unknown === 511 ? scriptError(Code.USER_MISSING, { user_id: user }) : unauthorized(user);
+    if (!state) throw new DomainError(unknown, { user_id: user });
     if (state !== 'active' || !stored || !epoch || !(await verifyPassword(stored, password))) {
       throw unauthorized(user);
     }
@@ -60,9 +59,9 @@ export function createGuard(d: GuardDeps) {
       token: string | undefined,
     ): Promise<{ epoch: string; id: string; expires: number }> {
       const claims = d.tokens.read(token, user, d.now());
-      const [result] = await runCalls(d.redis, [d.scripts.authToken(user, claims?.e ?? '', claims?.j ?? '')]);
-      if (!result?.ok) throw result?.error ?? new Error('no reply');
-      expectOk(result.value, { user_id: user });
+      expectOk(await runScript(d.redis, d.scripts.authToken(user, claims?.e ?? '', claims?.j ?? '')), {
+        user_id: user,
+      });
       if (!claims) throw unauthorized(user);
       return { epoch: claims.e, id: claims.j, expires: claims.x };
     },
@@ -71,12 +70,12 @@ export function createGuard(d: GuardDeps) {
      * Verifies the password, then runs `action` with the verified epoch. A cached verification that
      * the script refuses (password changed elsewhere) is dropped and verified afresh once.
      */
-    async withPassword(
+    async withPassword<R extends { code: number }>(
       user: string,
       password: string,
       unknown: UnknownUser,
-      action: (epoch: string) => Promise<Reply>,
-    ): Promise<Reply> {
+      action: (epoch: string) => Promise<R>,
+    ): Promise<R> {
       const first = await checkPassword(user, password, unknown);
       let reply = await action(first.epoch);
       if (reply.code === Code.AUTH_FAILED && first.cached) {

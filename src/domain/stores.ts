@@ -1,37 +1,26 @@
 /**
  * Stores: open a store, list and restock books, read a stock level, and the seller's order lists.
  */
-import { ApiError } from '../errors.ts';
-import { Code, expectOk, scriptError } from '../lua/codes.ts';
+import { DomainError, expectOk } from '../errors.ts';
+import { Code } from '../lua/codes.ts';
 import type { IdemMark } from '../lua/scripts.ts';
 import type { Deps } from './deps.ts';
 import { type OrderView, orderView, type Page, pageRange } from './order-view.ts';
 
-export async function createStore(
-  d: Deps,
-  user: string,
-  token: string | undefined,
-  store: string,
-  idem?: IdemMark,
-) {
-  await d.guard.token(user, token);
-  await openStore(d, user, store, idem);
-}
-
 /**
- * What opening a store and listing a book need, without authentication: the importer wires just
- * these (announcing a book on the change stream without building a search index of its own).
+ * What opening a store and listing a book need, without authentication (the route authenticates):
+ * the importer wires just these, announcing a book on the change stream without a search index.
  */
-export type ListingDeps = Pick<Deps, 'redis' | 'keys' | 'actors' | 'blobs' | 'now'> & {
+export type ListingDeps = Pick<Deps, 'redis' | 'keys' | 'scripts' | 'actors' | 'blobs' | 'now'> & {
   catalogue: Pick<Deps['catalogue'], 'announce'>;
 };
 
-/** Opens a store for `user`, already authenticated (also used by the catalogue importer). */
-export async function openStore(d: ListingDeps, user: string, store: string, idem?: IdemMark) {
+/** Opens a store for an authenticated user. */
+export async function createStore(d: ListingDeps, user: string, store: string, idem?: IdemMark) {
   // The user's store set is written first, as intent; readers keep only stores the user owns.
   await d.redis.sadd(d.keys.userStores(user), store);
-  const reply = await d.actors.store(store, { type: 'open', owner: user, now: d.now(), idem });
-  if (reply.code === Code.STORE_EXISTS && reply.values[0] !== user) {
+  const reply = await d.actors.send(d.scripts.createStore(store, user, d.now(), idem));
+  if (reply.code === Code.STORE_EXISTS && reply.owner !== user) {
     await d.redis.srem(d.keys.userStores(user), store);
   }
   expectOk(reply, { user_id: user, store_id: store });
@@ -46,21 +35,8 @@ export interface NewBook {
   blobs?: Uint8Array[];
 }
 
+/** Lists a book in an authenticated user's store. */
 export async function addBook(
-  d: Deps,
-  user: string,
-  token: string | undefined,
-  store: string,
-  book: NewBook,
-  stock: number,
-  idem?: IdemMark,
-) {
-  await d.guard.token(user, token);
-  await listBook(d, user, store, book, stock, idem);
-}
-
-/** Lists a book for `user`, already authenticated (also used by the catalogue importer). */
-export async function listBook(
   d: ListingDeps,
   user: string,
   store: string,
@@ -70,42 +46,34 @@ export async function listBook(
 ) {
   // Pictures go to disk after authentication and before the listing that names them.
   for (const bytes of book.blobs ?? []) await d.blobs.put(bytes);
-  const reply = await d.actors.store(store, {
-    type: 'addBook',
-    idem,
-    owner: user,
-    bookId: book.id,
-    price: book.price,
-    stock,
-    json: book.json,
-  });
+  const listing = { owner: user, bookId: book.id, price: book.price, stock, json: book.json };
+  const reply = await d.actors.send(d.scripts.addBook(store, listing, idem));
   expectOk(reply, { user_id: user, store_id: store, book_id: book.id });
   await d.redis.sadd(d.keys.bookStores(book.id), store);
   await d.catalogue.announce(store, book.id, book.json);
 }
 
-export async function addStock(
+/** Restocks a book of an authenticated user's store. */
+export async function addStockLevel(
   d: Deps,
   user: string,
-  token: string | undefined,
   store: string,
   bookId: string,
   add: number,
   idem?: IdemMark,
 ) {
-  await d.guard.token(user, token);
-  const reply = await d.actors.store(store, { type: 'restock', owner: user, bookId, add, idem });
+  const reply = await d.actors.send(d.scripts.addStockLevel(store, user, bookId, add, idem));
   expectOk(reply, { user_id: user, store_id: store, book_id: bookId });
 }
 
-export async function stockLevel(d: Deps, store: string, bookId: string): Promise<number> {
+export async function getStockLevel(d: Deps, store: string, bookId: string): Promise<number> {
   const [[, exists], [, level]] = (await d.redis
     .pipeline()
     .exists(d.keys.store(store))
     .hget(d.keys.stock(store), bookId)
     .exec()) as [[unknown, number], [unknown, string | null]];
-  if (!exists) throw scriptError(Code.STORE_MISSING, { store_id: store });
-  if (level === null) throw scriptError(Code.BOOK_MISSING, { store_id: store, book_id: bookId });
+  if (!exists) throw new DomainError(Code.STORE_MISSING, { store_id: store });
+  if (level === null) throw new DomainError(Code.BOOK_MISSING, { store_id: store, book_id: bookId });
   return Number(level);
 }
 
@@ -148,28 +116,34 @@ async function ownedStores(d: Deps, user: string): Promise<string[]> {
   return candidates.filter((_, i) => owners[i] === user).sort();
 }
 
-export async function oneStoreOrders(d: Deps, user: string, password: string, store: string, page: Page) {
-  // Codes in API.md order: 511 (user), 513 (store), 401 (password), 522 (not the owner).
+export async function queryOneStoreOrders(
+  d: Deps,
+  user: string,
+  password: string,
+  store: string,
+  page: Page,
+) {
+  // Checked in API.md's order: user missing, store missing, password, not the owner.
   const [state, owner] = await Promise.all([
     d.redis.hget(d.keys.user(user), 'state'),
     d.redis.hget(d.keys.store(store), 'owner'),
   ]);
-  if (!state) throw scriptError(Code.USER_MISSING, { user_id: user });
-  if (!owner) throw scriptError(Code.STORE_MISSING, { store_id: store });
-  return d.guard.readAs(user, password, 511, async () => {
+  if (!state) throw new DomainError(Code.USER_MISSING, { user_id: user });
+  if (!owner) throw new DomainError(Code.STORE_MISSING, { store_id: store });
+  return d.guard.readAs(user, password, Code.USER_MISSING, async () => {
     const epoch = await d.redis.hget(d.keys.user(user), 'epoch');
-    if (owner !== user) throw new ApiError(522, `store ${store} is not owned by user ${user}`);
+    if (owner !== user) throw new DomainError(Code.NO_STORE, { user_id: user, store_id: store });
     return { epoch, value: await ordersOfStores(d, [store], page) };
   });
 }
 
-export async function allStoreOrders(d: Deps, user: string, password: string, page: Page) {
-  return d.guard.readAs(user, password, 511, async () => {
+export async function queryAllStoreOrders(d: Deps, user: string, password: string, page: Page) {
+  return d.guard.readAs(user, password, Code.USER_MISSING, async () => {
     const [epoch, stores] = await Promise.all([
       d.redis.hget(d.keys.user(user), 'epoch'),
       ownedStores(d, user),
     ]);
-    if (stores.length === 0) throw scriptError(Code.NO_STORE, { user_id: user });
+    if (stores.length === 0) throw new DomainError(Code.NO_STORE, { user_id: user });
     return { epoch, value: await ordersOfStores(d, stores, page) };
   });
 }

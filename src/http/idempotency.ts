@@ -9,10 +9,10 @@
 import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { runCalls } from '../actors/entity-actor.ts';
 import type { Deps } from '../domain/deps.ts';
-import { invalid } from '../errors.ts';
-import { Code, scriptError } from '../lua/codes.ts';
+import { DomainError, invalid } from '../errors.ts';
+import { runScript } from '../lua/call.ts';
+import { Code } from '../lua/codes.ts';
 import type { IdemMark } from '../lua/scripts.ts';
 
 export type AppEnv = { Variables: { idem: IdemMark | undefined } };
@@ -22,12 +22,6 @@ const LEASE_MS = 30_000;
 const OK_ANSWER = JSON.stringify({ code: 200, message: 'ok' });
 
 export function idempotent(d: Deps, options: { token?: boolean } = {}): MiddlewareHandler<AppEnv> {
-  const run = async (call: ReturnType<typeof d.scripts.idemBegin>) => {
-    const [result] = await runCalls(d.redis, [call]);
-    if (!result?.ok) throw result?.error ?? new Error('no reply');
-    return result.value;
-  };
-
   return async function idempotency(c, next) {
     const key = c.req.header('idempotency-key');
     if (key === undefined) return next();
@@ -44,13 +38,12 @@ export function idempotent(d: Deps, options: { token?: boolean } = {}): Middlewa
     if (options.token) await d.guard.token(user, c.req.header('token'));
 
     const fingerprint = createHash('sha256').update(c.req.path).update('\n').update(raw).digest('hex');
-    const begun = await run(d.scripts.idemBegin(user, key, fingerprint, LEASE_MS));
+    const begun = await runScript(d.redis, d.scripts.idemBegin(user, key, fingerprint, LEASE_MS));
     if (begun.code === Code.IDEM_CONFLICT || begun.code === Code.IDEM_RUNNING) {
-      throw scriptError(begun.code, { user_id: user }, key);
+      throw new DomainError(begun.code, { user_id: user, key });
     }
     if (begun.code === Code.IDEM_DONE) {
-      const [status = '200', body = OK_ANSWER] = begun.values;
-      return c.body(body, Number(status) as ContentfulStatusCode, {
+      return c.body(begun.body, Number(begun.status) as ContentfulStatusCode, {
         'content-type': 'application/json',
         'Idempotent-Replayed': 'true',
       });
@@ -63,6 +56,6 @@ export function idempotent(d: Deps, options: { token?: boolean } = {}): Middlewa
     // forget the key so the client may send the request again.
     const keep = status !== 500 && status !== 503;
     const body = keep ? await c.res.clone().text() : '';
-    await run(d.scripts.idemFinish(user, key, fingerprint, keep ? String(status) : '', body));
+    await runScript(d.redis, d.scripts.idemFinish(user, key, fingerprint, keep ? String(status) : '', body));
   };
 }

@@ -28,8 +28,9 @@ export function createMetrics(d: Deps) {
     labelNames: ['kind'],
     registers: [registry],
     collect() {
-      this.set({ kind: 'store' }, d.actors.stores.size);
-      this.set({ kind: 'user' }, d.actors.users.size);
+      const live = d.actors.live();
+      this.set({ kind: 'store' }, live.store);
+      this.set({ kind: 'user' }, live.user);
     },
   });
   new Gauge({

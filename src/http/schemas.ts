@@ -47,7 +47,7 @@ export const schemas = {
     terminal: v.pipe(v.string(), v.maxLength(256, 'at most 256 characters')),
   }),
   logout: v.object({ user_id: Id }),
-  password: v.object({ user_id: Id, oldPassword: Password, newPassword: Password }),
+  changePassword: v.object({ user_id: Id, oldPassword: Password, newPassword: Password }),
 
   createStore: v.object({ user_id: Id, store_id: Id }),
   addBook: v.object({
@@ -74,11 +74,11 @@ export const schemas = {
     }),
     stock_level: Int(0, MAX_COUNT),
   }),
-  addStock: v.object({ user_id: Id, store_id: Id, book_id: Id, add_stock_level: Int(1, MAX_COUNT) }),
+  addStockLevel: v.object({ user_id: Id, store_id: Id, book_id: Id, add_stock_level: Int(1, MAX_COUNT) }),
   ship: v.object({ user_id: Id, store_id: Id, order_id: Id }),
-  oneStoreOrders: v.object({ ...UserPassword, store_id: Id, ...Paging }),
-  allStoreOrders: v.object({ ...UserPassword, ...Paging }),
-  stockLevel: v.object({ store_id: Id, book_id: Id }),
+  queryOneStoreOrders: v.object({ ...UserPassword, store_id: Id, ...Paging }),
+  queryAllStoreOrders: v.object({ ...UserPassword, ...Paging }),
+  getStockLevel: v.object({ store_id: Id, book_id: Id }),
 
   newOrder: v.object({
     user_id: Id,
@@ -89,10 +89,10 @@ export const schemas = {
       v.maxLength(1000, 'at most 1000 lines'),
     ),
   }),
-  pay: OrderAction,
+  payToPlatform: OrderAction,
   confirmReceipt: OrderAction,
   cancelOrder: OrderAction,
-  orderStatus: OrderAction,
+  queryOrderStatus: OrderAction,
   addFunds: v.object({
     ...UserPassword,
     add_value: v.pipe(
@@ -100,8 +100,8 @@ export const schemas = {
       v.check((n) => n !== 0, 'must not be zero'),
     ),
   }),
-  balance: v.object(UserPassword),
-  search: v.object({
+  queryBalance: v.object(UserPassword),
+  searchBooks: v.object({
     keyword: v.pipe(
       v.string(),
       v.trim(),
@@ -116,5 +116,5 @@ export const schemas = {
     store_id: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(256, 'at most 256 characters')))),
     ...Paging,
   }),
-  buyerOrders: v.object({ ...UserPassword, ...Paging }),
+  queryBuyerAllOrders: v.object({ ...UserPassword, ...Paging }),
 };

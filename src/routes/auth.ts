@@ -32,7 +32,7 @@ export function authRoutes(d: Deps) {
       return ok(c);
     })
     .post('/password', once, async (c) => {
-      const b = await parseBody(c, schemas.password);
+      const b = await parseBody(c, schemas.changePassword);
       await accounts.changePassword(d, b.user_id, b.oldPassword, b.newPassword, c.get('idem'));
       return ok(c);
     });

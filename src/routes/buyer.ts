@@ -4,6 +4,7 @@
 import { Hono } from 'hono';
 import * as accounts from '../domain/accounts.ts';
 import type { Deps } from '../domain/deps.ts';
+import * as queries from '../domain/order-queries.ts';
 import * as orders from '../domain/orders.ts';
 import { parseBody } from '../http/body.ts';
 import { type AppEnv, idempotent } from '../http/idempotency.ts';
@@ -15,21 +16,13 @@ export function buyerRoutes(d: Deps) {
   const once = idempotent(d);
   app.post('/new_order', idempotent(d, { token: true }), async (c) => {
     const b = await parseBody(c, schemas.newOrder);
-    return ok(c, {
-      order_id: await orders.newOrder(
-        d,
-        b.user_id,
-        c.req.header('token'),
-        b.store_id,
-        b.books,
-        c.get('idem'),
-      ),
-    });
+    await d.guard.token(b.user_id, c.req.header('token'));
+    return ok(c, { order_id: await orders.newOrder(d, b.user_id, b.store_id, b.books, c.get('idem')) });
   });
   for (const path of ['/pay_to_platform', '/payment']) {
     app.post(path, once, async (c) => {
-      const b = await parseBody(c, schemas.pay);
-      await orders.pay(d, b.user_id, b.password, b.order_id, c.get('idem'));
+      const b = await parseBody(c, schemas.payToPlatform);
+      await orders.payToPlatform(d, b.user_id, b.password, b.order_id, c.get('idem'));
       return ok(c);
     });
   }
@@ -44,24 +37,26 @@ export function buyerRoutes(d: Deps) {
     return ok(c);
   });
   app.post('/query_order_status', async (c) => {
-    const b = await parseBody(c, schemas.orderStatus);
-    const order = await orders.buyerOrder(d, b.user_id, b.password, b.order_id);
+    const b = await parseBody(c, schemas.queryOrderStatus);
+    const order = await queries.queryOrderStatus(d, b.user_id, b.password, b.order_id);
     return ok(c, { order_status: order.status, order });
   });
   app.post('/query_buyer_all_orders', async (c) => {
-    const b = await parseBody(c, schemas.buyerOrders);
+    const b = await parseBody(c, schemas.queryBuyerAllOrders);
     const page = { page: b.page, page_size: b.page_size };
-    return ok(c, { ...(await orders.buyerOrders(d, b.user_id, b.password, page)), ...page });
+    return ok(c, { ...(await queries.queryBuyerAllOrders(d, b.user_id, b.password, page)), ...page });
   });
   app.post('/cancel_order', once, async (c) => {
     const b = await parseBody(c, schemas.cancelOrder);
-    await orders.cancel(d, b.user_id, b.password, b.order_id, c.get('idem'));
+    await orders.cancelOrder(d, b.user_id, b.password, b.order_id, c.get('idem'));
     return ok(c);
   });
   app.post('/query_balance', async (c) => {
-    const b = await parseBody(c, schemas.balance);
-    return ok(c, { balance: await accounts.balance(d, b.user_id, b.password) });
+    const b = await parseBody(c, schemas.queryBalance);
+    return ok(c, { balance: await accounts.queryBalance(d, b.user_id, b.password) });
   });
-  app.post('/auto_cancel_expired_orders', async (c) => ok(c, { cancelled: await orders.cancelExpired(d) }));
+  app.post('/auto_cancel_expired_orders', async (c) =>
+    ok(c, { cancelled: await queries.autoCancelExpiredOrders(d) }),
+  );
   return app;
 }

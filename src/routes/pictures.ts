@@ -8,9 +8,9 @@ import { type Context, Hono } from 'hono';
 import { contentType } from '../catalogue/blobs.ts';
 import type { BookRecord } from '../catalogue/book.ts';
 import type { Deps } from '../domain/deps.ts';
-import { ApiError } from '../errors.ts';
+import { DomainError, Kind } from '../errors.ts';
 
-const notFound = (message: string) => new ApiError(404, message);
+const notFound = (message: string) => new DomainError(Kind.PICTURE_MISSING, { why: message });
 
 /** The n-th picture hash of a stored book JSON, if it has one. */
 function pictureOf(json: string | null, n: number): string | undefined {

@@ -3,7 +3,7 @@
  */
 import { Hono } from 'hono';
 import type { Deps } from '../domain/deps.ts';
-import { ApiError } from '../errors.ts';
+import { DomainError, Kind } from '../errors.ts';
 import { parseBody } from '../http/body.ts';
 import { okSpliced } from '../http/respond.ts';
 import { schemas } from '../http/schemas.ts';
@@ -19,11 +19,9 @@ export function searchRoutes(d: Deps) {
   const app = new Hono();
   for (const path of ['/search/search_books', '/buyer/search', '/seller/search']) {
     app.post(path, async (c) => {
-      const b = await parseBody(c, schemas.search);
+      const b = await parseBody(c, schemas.searchBooks);
       if (!(await d.catalogue.whenBuilt(INDEX_WAIT_MS))) {
-        throw new ApiError(503, 'the search index is still being built; retry shortly', {
-          'Retry-After': '5',
-        });
+        throw new DomainError(Kind.INDEX_BUILDING);
       }
       const { books, fields } = await searchBooks(d.catalogue.index, d.redis, d.keys, b);
       return okSpliced(c, fields, { books });

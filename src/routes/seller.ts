@@ -18,11 +18,13 @@ export function sellerRoutes(d: Deps) {
   return new Hono<AppEnv>()
     .post('/create_store', once, async (c) => {
       const b = await parseBody(c, schemas.createStore);
-      await stores.createStore(d, b.user_id, c.req.header('token'), b.store_id, c.get('idem'));
+      await d.guard.token(b.user_id, c.req.header('token'));
+      await stores.createStore(d, b.user_id, b.store_id, c.get('idem'));
       return ok(c);
     })
     .post('/add_book', once, async (c) => {
       const b = await parseBody(c, schemas.addBook);
+      await d.guard.token(b.user_id, c.req.header('token'));
       const blobs = (b.book_info.pictures ?? []).map((text, n) => {
         const bytes = Buffer.from(text, 'base64');
         if (bytes.length === 0) throw invalid(`book_info.pictures.${n}`, 'must not be empty');
@@ -30,48 +32,34 @@ export function sellerRoutes(d: Deps) {
       });
       const record: BookRecord = { ...b.book_info, pictures: blobs.map(blobHash) };
       const book = { id: record.id, price: record.price, json: JSON.stringify(record), blobs };
-      await stores.addBook(
-        d,
-        b.user_id,
-        c.req.header('token'),
-        b.store_id,
-        book,
-        b.stock_level,
-        c.get('idem'),
-      );
+      await stores.addBook(d, b.user_id, b.store_id, book, b.stock_level, c.get('idem'));
       return ok(c);
     })
     .post('/add_stock_level', once, async (c) => {
-      const b = await parseBody(c, schemas.addStock);
-      await stores.addStock(
-        d,
-        b.user_id,
-        c.req.header('token'),
-        b.store_id,
-        b.book_id,
-        b.add_stock_level,
-        c.get('idem'),
-      );
+      const b = await parseBody(c, schemas.addStockLevel);
+      await d.guard.token(b.user_id, c.req.header('token'));
+      await stores.addStockLevel(d, b.user_id, b.store_id, b.book_id, b.add_stock_level, c.get('idem'));
       return ok(c);
     })
     .post('/ship', once, async (c) => {
       const b = await parseBody(c, schemas.ship);
-      await orders.ship(d, b.user_id, c.req.header('token'), b.store_id, b.order_id);
+      await d.guard.token(b.user_id, c.req.header('token'));
+      await orders.ship(d, b.user_id, b.store_id, b.order_id);
       return ok(c);
     })
     .post('/query_one_store_orders', async (c) => {
-      const b = await parseBody(c, schemas.oneStoreOrders);
+      const b = await parseBody(c, schemas.queryOneStoreOrders);
       const page = { page: b.page, page_size: b.page_size };
-      const result = await stores.oneStoreOrders(d, b.user_id, b.password, b.store_id, page);
+      const result = await stores.queryOneStoreOrders(d, b.user_id, b.password, b.store_id, page);
       return ok(c, { ...result, ...page });
     })
     .post('/query_all_store_orders', async (c) => {
-      const b = await parseBody(c, schemas.allStoreOrders);
+      const b = await parseBody(c, schemas.queryAllStoreOrders);
       const page = { page: b.page, page_size: b.page_size };
-      return ok(c, { ...(await stores.allStoreOrders(d, b.user_id, b.password, page)), ...page });
+      return ok(c, { ...(await stores.queryAllStoreOrders(d, b.user_id, b.password, page)), ...page });
     })
     .post('/get_stock_level', async (c) => {
-      const b = await parseBody(c, schemas.stockLevel);
-      return ok(c, { stock_level: await stores.stockLevel(d, b.store_id, b.book_id) });
+      const b = await parseBody(c, schemas.getStockLevel);
+      return ok(c, { stock_level: await stores.getStockLevel(d, b.store_id, b.book_id) });
     });
 }

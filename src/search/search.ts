@@ -3,7 +3,7 @@
  * hits paged, each book shaped for the answer with picture URLs instead of bytes.
  */
 import { SEARCH_FIELDS, type SearchField } from '../catalogue/book.ts';
-import { ApiError, invalid } from '../errors.ts';
+import { DomainError, invalid, Kind } from '../errors.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { Keys } from '../redis/keys.ts';
 import type { BookIndex } from './book-index.ts';
@@ -39,7 +39,7 @@ export async function searchBooks(index: BookIndex, redis: RedisClient, keys: Ke
   if (inStore) {
     if (!r.store_id) throw invalid('store_id', 'required when search_in_store is true');
     if (!(await redis.exists(keys.store(r.store_id)))) {
-      throw new ApiError(524, `search: store id ${r.store_id} does not exist`);
+      throw new DomainError(Kind.SEARCH_STORE_MISSING, { store_id: r.store_id });
     }
   }
   const start = (r.page - 1) * r.page_size;
@@ -49,8 +49,8 @@ export async function searchBooks(index: BookIndex, redis: RedisClient, keys: Ke
   });
   if (total === 0) {
     throw inStore
-      ? new ApiError(525, `search: no book found in store ${r.store_id} for "${r.keyword}"`)
-      : new ApiError(523, `search: no book found for "${r.keyword}"`);
+      ? new DomainError(Kind.NO_MATCH_IN_STORE, { store_id: r.store_id ?? undefined, keyword: r.keyword })
+      : new DomainError(Kind.NO_MATCH, { keyword: r.keyword });
   }
   return {
     books: `[${hits.map((h) => viewText(h.doc, h.store, inStore)).join(',')}]`,

@@ -1,0 +1,60 @@
+/**
+ * The buyer's order queries (one order, all orders, paged) and the auto-cancel of expired orders.
+ */
+import { DomainError } from '../errors.ts';
+import { Code } from '../lua/codes.ts';
+import type { Deps } from './deps.ts';
+import { type OrderView, orderView, type Page, pageRange } from './order-view.ts';
+import { reconcile } from './reconcile.ts';
+
+async function readOrder(d: Deps, buyer: string, orderId: string) {
+  const [[, epoch], [, hash]] = (await d.redis
+    .pipeline()
+    .hget(d.keys.user(buyer), 'epoch')
+    .hgetall(d.keys.order(buyer, orderId))
+    .exec()) as [[unknown, string | null], [unknown, Record<string, string>]];
+  return { epoch, value: orderView(orderId, hash) };
+}
+
+export async function queryOrderStatus(
+  d: Deps,
+  user: string,
+  password: string,
+  orderId: string,
+): Promise<OrderView> {
+  const order = await d.guard.readAs(user, password, Code.USER_MISSING, () => readOrder(d, user, orderId));
+  if (!order) throw new DomainError(Code.ORDER_MISSING, { user_id: user, order_id: orderId });
+  return order;
+}
+
+export async function queryBuyerAllOrders(d: Deps, user: string, password: string, page: Page) {
+  return d.guard.readAs(user, password, Code.USER_MISSING, async () => {
+    const [first, last] = pageRange(page);
+    const index = d.keys.buyerOrders(user);
+    const [[, epoch], [, total], [, ids]] = (await d.redis
+      .pipeline()
+      .hget(d.keys.user(user), 'epoch')
+      .zcard(index)
+      .zrevrange(index, first, last)
+      .exec()) as [[unknown, string | null], [unknown, number], [unknown, string[]]];
+    const pipeline = d.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(d.keys.order(user, id));
+    const hashes = ids.length ? ((await pipeline.exec()) as [unknown, Record<string, string>][]) : [];
+    const orders = hashes
+      .map(([, hash], i) => orderView(ids[i] ?? '', hash))
+      .filter((o): o is OrderView => o !== undefined);
+    return { epoch, value: { orders, total } };
+  });
+}
+
+/** Cancels now every unpaid order past its deadline; returns how many this call cancelled. */
+export async function autoCancelExpiredOrders(d: Deps, limit = 1000): Promise<number> {
+  const due = await d.queue.dueExpiries(d.now(), limit);
+  let cancelled = 0;
+  for (const { ref, remove } of due) {
+    const result = await reconcile(d, ref);
+    if (result.expiredNow) cancelled++;
+    if (result.status !== 'unpaid') await remove();
+  }
+  return cancelled;
+}

@@ -1,0 +1,101 @@
+/**
+ * Typed calls of the scripts of a user's account (all in the user's slot): registration, password,
+ * tokens, funds, and the Idempotency-Key records.
+ */
+import type { Keys } from '../../redis/keys.ts';
+import { scriptCall, userEntity } from '../call.ts';
+import { Code } from '../codes.ts';
+import { codeOnly, IDEMPOTENCY_TTL_MS, type IdemMark, userMark } from './idem.ts';
+
+export interface TokenClaims {
+  epoch: string;
+  tokenId: string;
+  expiresAt: number;
+}
+
+export function accountScripts(k: Keys) {
+  return {
+    idemBegin: (user: string, key: string, fingerprint: string, leaseMs: number) =>
+      scriptCall(
+        'idemBegin',
+        userEntity(user),
+        (r) => r.idemBegin(k.idempotency(user, key), fingerprint, leaseMs),
+        (raw) =>
+          raw[0] === Code.IDEM_DONE ? { code: raw[0], status: raw[1], body: raw[2] } : { code: raw[0], key },
+      ),
+    idemFinish: (user: string, key: string, fingerprint: string, status: string, body: string) =>
+      scriptCall(
+        'idemFinish',
+        userEntity(user),
+        (r) => r.idemFinish(k.idempotency(user, key), fingerprint, status, body, IDEMPOTENCY_TTL_MS),
+        (raw) => ({ code: raw[0], key }),
+      ),
+    register: (user: string, pwHash: string, now: number, idem?: IdemMark) => {
+      const m = userMark(k, user, idem);
+      return scriptCall(
+        'register',
+        userEntity(user),
+        (r) => r.register(k.user(user), m.record, pwHash, now, m.answer, m.ttlMs),
+        codeOnly,
+      );
+    },
+    unregister: (user: string, epoch: string, idem?: IdemMark) => {
+      const m = userMark(k, user, idem);
+      return scriptCall(
+        'unregister',
+        userEntity(user),
+        (r) => r.unregister(k.user(user), m.record, epoch, m.answer, m.ttlMs),
+        codeOnly,
+      );
+    },
+    changePassword: (user: string, epoch: string, pwHash: string, idem?: IdemMark) => {
+      const m = userMark(k, user, idem);
+      return scriptCall(
+        'changePassword',
+        userEntity(user),
+        (r) => r.changePassword(k.user(user), m.record, epoch, pwHash, m.answer, m.ttlMs),
+        (raw) => (raw[0] === Code.OK ? { code: raw[0], epoch: String(raw[1]) } : { code: raw[0] }),
+      );
+    },
+    authToken: (user: string, epoch: string, tokenId: string) =>
+      scriptCall(
+        'authToken',
+        userEntity(user),
+        (r) => r.authToken(k.user(user), k.revoked(user), epoch, tokenId),
+        codeOnly,
+      ),
+    logout: (user: string, token: TokenClaims, now: number, idem?: IdemMark) => {
+      const m = userMark(k, user, idem);
+      return scriptCall(
+        'logout',
+        userEntity(user),
+        (r) =>
+          r.logout(
+            k.user(user),
+            k.revoked(user),
+            m.record,
+            token.epoch,
+            token.tokenId,
+            token.expiresAt,
+            now,
+            m.answer,
+            m.ttlMs,
+          ),
+        codeOnly,
+      );
+    },
+    addFunds: (user: string, epoch: string, delta: number, idem?: IdemMark) => {
+      const m = userMark(k, user, idem);
+      return scriptCall(
+        'addFunds',
+        userEntity(user),
+        (r) => r.addFunds(k.user(user), m.record, epoch, delta, m.answer, m.ttlMs),
+        (raw) => {
+          if (raw[0] === Code.OK) return { code: raw[0], balance: raw[1] };
+          if (raw[0] === Code.INVALID) return { code: raw[0], field: raw[1] };
+          return { code: raw[0] };
+        },
+      );
+    },
+  };
+}
