@@ -6,6 +6,7 @@
  */
 import { loadConfig } from '../src/config.ts';
 import { checkInvariants } from '../src/domain/invariants.ts';
+import { defineScripts } from '../src/lua/load.ts';
 import { connectRedis } from '../src/redis/connect.ts';
 import { keySpace } from '../src/redis/keys.ts';
 
@@ -17,7 +18,7 @@ if (!Number.isFinite(graceSeconds) || graceSeconds < 0) {
 }
 
 const config = loadConfig(process.env);
-const redis = await connectRedis(config, () => {});
+const redis = await connectRedis(config, () => {}, defineScripts);
 try {
   const report = await checkInvariants(
     redis.client,

@@ -20,6 +20,7 @@ import { DomainError } from '../src/errors.ts';
 import { MAX_COUNT } from '../src/http/schemas.ts';
 import { createLogger } from '../src/log.ts';
 import { Code } from '../src/lua/codes.ts';
+import { defineScripts } from '../src/lua/load.ts';
 import { scriptCalls } from '../src/lua/scripts.ts';
 import { connectRedis, type RedisConnection } from '../src/redis/connect.ts';
 import { keySpace } from '../src/redis/keys.ts';
@@ -272,7 +273,7 @@ async function main() {
     throw new Error(`cannot open ${file}: ${(error as Error).message}`);
   }
   const started = performance.now();
-  const redis = await connectRedis(config, (line) => process.stderr.write(`${line}\n`));
+  const redis = await connectRedis(config, (line) => process.stderr.write(`${line}\n`), defineScripts);
   const d = wire(redis, config);
   try {
     const c = await run(listing, d, db);

@@ -9,12 +9,13 @@ import { loadConfig } from './config.ts';
 import { createDeps } from './deps.ts';
 import { startOrderWorker } from './jobs/order-worker.ts';
 import { createLogger } from './log.ts';
+import { defineScripts } from './lua/load.ts';
 import { connectRedis } from './redis/connect.ts';
 
 export async function boot(env: Record<string, string | undefined>) {
   const config = loadConfig(env);
   const log = createLogger(config.LOG_LEVEL);
-  const redis = await connectRedis(config, (line) => log.info(line));
+  const redis = await connectRedis(config, (line) => log.info(line), defineScripts);
   const deps = await createDeps(redis.client, config, log);
   const worker: Worker | undefined = config.WORKERS === 'inline' ? startOrderWorker(redis, deps) : undefined;
   const app = createApp(deps);

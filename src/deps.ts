@@ -27,23 +27,32 @@ export type DepsConfig = Pick<
   | 'DATA_DIR'
 >;
 
+export type CoreConfig = Pick<Config, 'KEY_PREFIX' | 'MAILBOX_CAPACITY' | 'ASK_TIMEOUT_MS'>;
+
+/** What the order workers use: keys, scripts and actors over Redis; no HTTP, search or auth. */
+export function createCoreDeps(redis: RedisClient, config: CoreConfig, log: Logger) {
+  const keys = keySpace(config.KEY_PREFIX);
+  const actors = createActorSystem(redis, {
+    capacity: config.MAILBOX_CAPACITY,
+    timeoutMs: config.ASK_TIMEOUT_MS,
+  });
+  return { redis, keys, scripts: scriptCalls(keys), actors, log, now: () => Date.now() };
+}
+
+export type CoreDeps = ReturnType<typeof createCoreDeps>;
+
 export async function createDeps(
   redis: RedisClient,
   config: DepsConfig,
   log: Logger,
 ): Promise<Deps & { close(): Promise<void> }> {
-  const keys = keySpace(config.KEY_PREFIX);
-  const scripts = scriptCalls(keys);
-  const now = () => Date.now();
+  const core = createCoreDeps(redis, config, log);
+  const { keys, actors } = core;
   const tokens = new TokenSigner(
     await loadTokenSecret(redis, keys, config.TOKEN_SECRET),
     config.TOKEN_TTL_SECONDS * 1000,
   );
   const cache = new VerificationCache(config.PASSWORD_CACHE_SECONDS * 1000);
-  const actors = createActorSystem(redis, {
-    capacity: config.MAILBOX_CAPACITY,
-    timeoutMs: config.ASK_TIMEOUT_MS,
-  });
   const queue = createOrderQueue(redis, keys);
   // Blocking stream reads need a connection of their own.
   const tail: RedisClient = redis instanceof Cluster ? redis.duplicate() : redis.duplicate();
@@ -56,21 +65,16 @@ export async function createDeps(
     .catch((error: Error) => {
       if (!closed) log.error('search index rebuild failed', { error: error.message });
     });
-  const guard = createGuard({ redis, keys, scripts, tokens, cache, now });
+  const guard = createGuard({ redis, keys, scripts: core.scripts, tokens, cache, now: core.now });
   return {
+    ...core,
     config,
-    redis,
-    keys,
-    scripts,
-    actors,
     guard,
     tokens,
     cache,
     queue,
     catalogue,
     blobs: new BlobStore(config.DATA_DIR),
-    log,
-    now,
     async close() {
       closed = true;
       actors.stopAll();

@@ -5,22 +5,24 @@
  */
 
 import { loadConfig } from '../src/config.ts';
-import { createDeps } from '../src/deps.ts';
+import { createCoreDeps } from '../src/deps.ts';
 import { startOrderWorker } from '../src/jobs/order-worker.ts';
 import { createLogger } from '../src/log.ts';
+import { defineScripts } from '../src/lua/load.ts';
 import { exitOnSignals } from '../src/process.ts';
 import { connectRedis } from '../src/redis/connect.ts';
 
 try {
   const config = loadConfig(process.env);
   const log = createLogger(config.LOG_LEVEL);
-  const redis = await connectRedis(config, (line) => log.info(line));
-  const deps = await createDeps(redis.client, config, log);
+  const redis = await connectRedis(config, (line) => log.info(line), defineScripts);
+  // Only what reconciling needs: no search index, no HTTP, no authentication.
+  const deps = createCoreDeps(redis.client, config, log);
   const worker = startOrderWorker(redis, deps);
   log.info('order worker running', { redis: redis.describe });
   exitOnSignals(async () => {
     await worker.close();
-    await deps.close();
+    deps.actors.stopAll();
     await redis.close();
   });
 } catch (error) {

@@ -7,12 +7,12 @@ import type { VerificationCache } from '../auth/passwords.ts';
 import type { TokenSigner } from '../auth/tokens.ts';
 import type { BlobStore } from '../catalogue/blobs.ts';
 import type { Config } from '../config.ts';
-import type { OrderQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
 import type { ScriptCalls } from '../lua/scripts.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { Keys } from '../redis/keys.ts';
 import type { Projection } from '../search/projection.ts';
+import type { FollowUps } from './follow-ups.ts';
 
 export type { Logger };
 
@@ -25,7 +25,7 @@ export interface Deps {
   guard: Guard;
   tokens: TokenSigner;
   cache: VerificationCache;
-  queue: OrderQueue;
+  queue: FollowUps;
   /** the search index of this process, kept current with the books in Redis */
   catalogue: Projection;
   /** book pictures, by content hash */

@@ -6,9 +6,9 @@
  * - a cancelled or never-created order's reservation is released, once;
  * - a received order's amount is credited to the seller, once.
  */
-import type { OrderRef } from '../jobs/catalog.ts';
 import type { StoredOrderStatus } from '../lua/commands.ts';
 import type { Deps } from './deps.ts';
+import type { OrderRef } from './follow-ups.ts';
 
 /** What reconciling needs: no HTTP, no search, no authentication (the worker process builds just this). */
 export type ReconcileDeps = Pick<Deps, 'redis' | 'keys' | 'scripts' | 'actors' | 'now'>;

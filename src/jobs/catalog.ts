@@ -3,6 +3,7 @@
  * Job ids are deterministic (`<name>-<orderId>`) and never contain ':'.
  */
 import * as v from 'valibot';
+import type { OrderRef as Ref } from '../domain/follow-ups.ts';
 
 export const QUEUE_NAME = 'orders';
 
@@ -10,8 +11,8 @@ export const OrderRef = v.object({
   orderId: v.string(),
   buyer: v.string(),
   store: v.string(),
-});
-export type OrderRef = v.InferOutput<typeof OrderRef>;
+}) satisfies v.GenericSchema<Ref>;
+export type OrderRef = Ref;
 
 /**
  * Every job reconciles one order (domain/reconcile.ts); the name says why it was scheduled.

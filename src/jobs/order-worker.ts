@@ -5,12 +5,15 @@
  */
 import { DelayedError, type Job, Worker } from 'bullmq';
 import * as v from 'valibot';
-import type { Deps } from '../domain/deps.ts';
-import { reconcile } from '../domain/reconcile.ts';
+import { type ReconcileDeps, reconcile } from '../domain/reconcile.ts';
+import type { Logger } from '../log.ts';
 import type { RedisConnection } from '../redis/connect.ts';
 import { OrderRef, QUEUE_NAME } from './catalog.ts';
 
-export function startOrderWorker(redis: RedisConnection, d: Deps, concurrency = 16) {
+/** What the worker uses: reconciling, and a log. */
+export type WorkerDeps = ReconcileDeps & { log: Logger };
+
+export function startOrderWorker(redis: RedisConnection, d: WorkerDeps, concurrency = 16) {
   const worker = new Worker<OrderRef>(
     QUEUE_NAME,
     async (job: Job<OrderRef>, token?: string) => {

@@ -4,11 +4,15 @@
  * are due (for the auto-cancel endpoint).
  */
 import { Queue } from 'bullmq';
+import type { FollowUps } from '../domain/follow-ups.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { Keys } from '../redis/keys.ts';
 import { type JobName, jobCatalog, jobId, type OrderRef, QUEUE_NAME } from './catalog.ts';
 
-export function createOrderQueue(connection: RedisClient, keys: Keys) {
+export function createOrderQueue(
+  connection: RedisClient,
+  keys: Keys,
+): FollowUps & { queue: Queue<OrderRef>; close(): Promise<void> } {
   const queue = new Queue<OrderRef>(QUEUE_NAME, { connection, prefix: keys.queuePrefix() });
 
   const schedule = async (name: JobName, ref: OrderRef, delayMs: number) => {

@@ -1,11 +1,10 @@
 /**
  * Connects to the store of record: a Redis Cluster (REDIS_CLUSTER_NODES), a single Redis (REDIS_URL)
- * or the embedded default. Every client made here has the Lua scripts defined. A Redis that cannot be
+ * or the embedded default. Every client made here is prepared by the caller (the Lua scripts defined). A Redis that cannot be
  * reached at start is a fatal, explained error.
  */
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Config } from '../config.ts';
-import { defineScripts } from '../lua/load.ts';
 import { type EmbeddedRedis, startEmbeddedRedis } from './embedded.ts';
 
 export type RedisClient = Redis | Cluster;
@@ -27,18 +26,25 @@ export interface RedisConnection {
 function failInFlightOnClose(node: Redis): void {
   if (node.options.autoResendUnfulfilledCommands) return;
   node.on('close', () => {
-    const queue = (
-      node as unknown as { commandQueue?: { toArray(): { command: { reject(e: Error): void } }[] } }
-    ).commandQueue;
+    // ioredis keeps the commands in flight in a private field of the client.
+    const queue: { toArray(): { command: { reject(e: Error): void } }[] } | undefined = Reflect.get(
+      node,
+      'commandQueue',
+    );
     for (const item of queue?.toArray() ?? []) {
       item.command.reject(new Error('connection to Redis lost while the command ran; outcome unknown'));
     }
   });
 }
 
+/**
+ * `prepare` runs on every client made (the service passes lua/load.ts `defineScripts`, so every
+ * client can run the scripts).
+ */
 export async function connectRedis(
   config: Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'DATA_DIR'>,
   log: (line: string) => void,
+  prepare: (client: RedisClient) => void,
 ): Promise<RedisConnection> {
   let embedded: EmbeddedRedis | undefined;
   let make: (options?: Partial<RedisOptions>) => RedisClient;
@@ -67,7 +73,7 @@ export async function connectRedis(
     const client = make({ autoResendUnfulfilledCommands: false, ...options });
     if (client instanceof Cluster) client.on('+node', (node: Redis) => failInFlightOnClose(node));
     else failInFlightOnClose(client);
-    defineScripts(client);
+    prepare(client);
     return client;
   };
   const client = duplicate();

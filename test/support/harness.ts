@@ -11,6 +11,7 @@ import { createApp } from '../../src/app.ts';
 import { createDeps } from '../../src/deps.ts';
 import { startOrderWorker } from '../../src/jobs/order-worker.ts';
 import { createLogger } from '../../src/log.ts';
+import { defineScripts } from '../../src/lua/load.ts';
 import { connectRedis, type RedisClient } from '../../src/redis/connect.ts';
 import { type Client, clientFor } from './client.ts';
 
@@ -45,7 +46,7 @@ export const appClient = (app: {
 
 export async function startHarness(overrides: HarnessOptions = {}): Promise<Harness> {
   const prefix = overrides.prefix ?? uniquePrefix();
-  const connection = await connectRedis({ ...redisEnv(), DATA_DIR: '' }, () => {});
+  const connection = await connectRedis({ ...redisEnv(), DATA_DIR: '' }, () => {}, defineScripts);
   const dataDir = overrides.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'bookstore-data-'));
   const deps = await createDeps(
     connection.client,
