@@ -54,7 +54,8 @@ export async function createDeps(
   );
   const cache = new VerificationCache(config.PASSWORD_CACHE_SECONDS * 1000);
   const queue = createOrderQueue(redis, keys);
-  // Blocking stream reads need a connection of their own.
+  // Blocking stream reads need a connection of their own. (The narrowing is for the type checker:
+  // the two classes' `duplicate` signatures differ, so the union's cannot be called.)
   const tail: RedisClient = redis instanceof Cluster ? redis.duplicate() : redis.duplicate();
   const catalogue = createProjection(redis, tail, keys, log, config.DATA_DIR);
   let closed = false;

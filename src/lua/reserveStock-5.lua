@@ -14,7 +14,7 @@
   Output:
     {0, owner, amount, itemsJSON}  itemsJSON = [[bookId, count, price], ...] as strings
     {4} store missing, {7, bookId} book missing, {9, bookId} stock too low,
-    {19, 'books'} order amount past 2^53 - 1 or order id reused
+    {19, 'order_id'} order id reused, {19, 'books'} order amount past 2^53 - 1
 ]]
 local storeKey, stockKey, pricesKey, resvKey, indexKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local owner = redis.call('HGET', storeKey, 'owner')
