@@ -8,11 +8,10 @@ import { type OrderView, orderView, type Page, pageRange } from './order-view.ts
 import { reconcile } from './reconcile.ts';
 
 async function readOrder(d: Deps, buyer: string, orderId: string) {
-  const [[, epoch], [, hash]] = (await d.redis
-    .pipeline()
-    .hget(d.keys.user(buyer), 'epoch')
-    .hgetall(d.keys.order(buyer, orderId))
-    .exec()) as [[unknown, string | null], [unknown, Record<string, string>]];
+  const [epoch, hash] = await Promise.all([
+    d.redis.hget(d.keys.user(buyer), 'epoch'),
+    d.redis.hgetall(d.keys.order(buyer, orderId)),
+  ]);
   return { epoch, value: orderView(orderId, hash) };
 }
 
@@ -31,17 +30,14 @@ export async function queryBuyerAllOrders(d: Deps, user: string, password: strin
   return d.guard.readAs(user, password, Code.USER_MISSING, async () => {
     const [first, last] = pageRange(page);
     const index = d.keys.buyerOrders(user);
-    const [[, epoch], [, total], [, ids]] = (await d.redis
-      .pipeline()
-      .hget(d.keys.user(user), 'epoch')
-      .zcard(index)
-      .zrevrange(index, first, last)
-      .exec()) as [[unknown, string | null], [unknown, number], [unknown, string[]]];
-    const pipeline = d.redis.pipeline();
-    for (const id of ids) pipeline.hgetall(d.keys.order(user, id));
-    const hashes = ids.length ? ((await pipeline.exec()) as [unknown, Record<string, string>][]) : [];
+    const [epoch, total, ids] = await Promise.all([
+      d.redis.hget(d.keys.user(user), 'epoch'),
+      d.redis.zcard(index),
+      d.redis.zrevrange(index, first, last),
+    ]);
+    const hashes = await Promise.all(ids.map((id) => d.redis.hgetall(d.keys.order(user, id))));
     const orders = hashes
-      .map(([, hash], i) => orderView(ids[i] ?? '', hash))
+      .map((hash, i) => orderView(ids[i] ?? '', hash))
       .filter((o): o is OrderView => o !== undefined);
     return { epoch, value: { orders, total } };
   });

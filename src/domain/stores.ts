@@ -67,11 +67,10 @@ export async function addStockLevel(
 }
 
 export async function getStockLevel(d: Deps, store: string, bookId: string): Promise<number> {
-  const [[, exists], [, level]] = (await d.redis
-    .pipeline()
-    .exists(d.keys.store(store))
-    .hget(d.keys.stock(store), bookId)
-    .exec()) as [[unknown, number], [unknown, string | null]];
+  const [exists, level] = await Promise.all([
+    d.redis.exists(d.keys.store(store)),
+    d.redis.hget(d.keys.stock(store), bookId),
+  ]);
   if (!exists) throw new DomainError(Code.STORE_MISSING, { store_id: store });
   if (level === null) throw new DomainError(Code.BOOK_MISSING, { store_id: store, book_id: bookId });
   return Number(level);
@@ -82,11 +81,10 @@ async function ordersOfStores(d: Deps, stores: string[], page: Page) {
   const [, last] = pageRange(page);
   const perStore = await Promise.all(
     stores.map(async (store) => {
-      const [[, total], [, ids]] = (await d.redis
-        .pipeline()
-        .zcard(d.keys.storeOrders(store))
-        .zrevrange(d.keys.storeOrders(store), 0, last, 'WITHSCORES')
-        .exec()) as [[unknown, number], [unknown, string[]]];
+      const [total, ids] = await Promise.all([
+        d.redis.zcard(d.keys.storeOrders(store)),
+        d.redis.zrevrange(d.keys.storeOrders(store), 0, last, 'WITHSCORES'),
+      ]);
       const entries: { store: string; orderId: string; at: number }[] = [];
       for (let i = 0; i + 1 < ids.length; i += 2)
         entries.push({ store, orderId: ids[i] ?? '', at: Number(ids[i + 1]) });
