@@ -12,14 +12,14 @@ import { join } from 'node:path';
 import type autocannon from 'autocannon';
 import { keySpace } from '../src/redis/keys.ts';
 import { cannonRequest, runCannon } from './lib/cannon.ts';
-import { fmt, intEnv, log, runBench } from './lib/common.ts';
+import { fmt, intEnv, log, runBench, sleep } from './lib/common.ts';
 import { FILLER_WORDS, QUERIES, writeBooks } from './lib/gen-books.ts';
 import { send } from './lib/http.ts';
 import { paced } from './lib/paced.ts';
 import { logRatios, type Phase, phaseProblems, rate, table } from './lib/phase.ts';
 import { mb, memory } from './lib/proc.ts';
+import { checkQueries, coldRankings, MISS, PAGE_SIZE } from './lib/search-queries.ts';
 import { runWithStack, type Stack } from './lib/stack.ts';
-import { summarize } from './lib/stats.ts';
 import * as api from './scenarios/api.ts';
 import { runTag } from './scenarios/catalog.ts';
 
@@ -32,11 +32,8 @@ const RATES = (process.env.BENCH_RATES ?? '200,500')
   .map(Number)
   .filter((r) => r > 0);
 const SIZES = BIG <= 100 ? [BIG] : [100, BIG];
-const PAGE_SIZE = 20;
-const SAMPLES = 20;
 const P99_TARGET_MS = 20;
 const READY_TARGET_MS = 10_000;
-const MISS = 523;
 /** Books written to Redis while the server is down, before the restart. */
 const ADDED_WHILE_DOWN = 100;
 /** Pages of each filler word in the varied rotation. */
@@ -71,7 +68,7 @@ function variedQuestion(i: number) {
 
 /** Waits for the server's "search index built" line (JSON log): its `books`, `indexed` and `ms`. */
 async function indexBuilt(stack: Stack, timeoutMs: number): Promise<Built | undefined> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep50()) {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(50)) {
     const line = stack.server
       .output()
       .split('\n')
@@ -81,56 +78,6 @@ async function indexBuilt(stack: Stack, timeoutMs: number): Promise<Built | unde
       return { books: entry.books, indexed: entry.indexed ?? entry.books, ms: entry.ms };
   }
   return undefined;
-}
-const sleep50 = () => new Promise((r) => setTimeout(r, 50));
-
-/** Display width (a CJK character takes two columns), for the query table. */
-const pad = (text: string, to: number) =>
-  text + ' '.repeat(Math.max(0, to - [...text].reduce((w, c) => w + (/[\u1100-\uffdc]/.test(c) ? 2 : 1), 0)));
-
-/** Each query once (its total against the known hit count), then SAMPLES sequential timings. */
-async function checkQueries(base: string, round: Round) {
-  log(`  queries (each checked once, then ${SAMPLES} sequential requests, ms):`);
-  for (const q of QUERIES) {
-    const req = api.searchBooks(q.keyword, 1, PAGE_SIZE);
-    const expected = q.expectedHits(round.books);
-    const first = await send(base, req);
-    const total = api.numberField(first.reply, 'total');
-    const books = first.reply?.books;
-    const ok =
-      expected === 0
-        ? first.status === MISS
-        : total === expected && Array.isArray(books) && books.length === Math.min(PAGE_SIZE, expected);
-    const answer = first.status === 200 ? `${fmt(total ?? Number.NaN)}` : String(first.status);
-    if (!ok) round.problems.push(`query ${q.keyword}: expected ${expected || MISS}, got ${answer}`);
-    const s = summarize(await timed(SAMPLES, () => send(base, req)));
-    log(
-      `    ${pad(q.label, 28)}${pad(q.keyword, 19)}${fmt(expected).padStart(8)}${answer.padStart(8)}${fmt(s.p50, 1).padStart(7)}${fmt(s.max, 1).padStart(7)}  ${ok ? 'OK' : 'WRONG'}`,
-    );
-  }
-}
-
-/** Runs `n` calls of `fn` one after the other; their times in ms. */
-async function timed(n: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await fn(i);
-    times.push(performance.now() - t0);
-  }
-  return times;
-}
-
-/**
- * The first request for each common filler word, one at a time with nothing else running: the cost
- * of ranking a word found in most books, before any cache has it.
- */
-async function coldRankings(base: string) {
-  const search = (i: number) => send(base, api.searchBooks(FILLER_WORDS[i] as string, 1, PAGE_SIZE));
-  const cold = summarize(await timed(FILLER_WORDS.length, search));
-  log(
-    `  first request for each of ${FILLER_WORDS.length} common words (uncached ranking, sequential): p50 ${fmt(cold.p50, 1)} ms, p99 ${fmt(cold.p99, 1)} ms, max ${fmt(cold.max, 1)} ms`,
-  );
 }
 
 /**
@@ -165,17 +112,16 @@ async function load(stack: Stack, round: Round) {
     round.phases.push(await runCannon(name, { ...common, requests, duration: SECONDS }, { pids }));
     await drain(base);
   }
-  for (const r of RATES) {
-    const count = r * SECONDS;
-    round.phases.push(
-      await paced({ name: `healthz @${r}/s`, base, count, seconds: SECONDS, request: api.healthz, pids }),
-    );
-    await drain(base);
-    round.phases.push(
-      await paced({ name: `varied @${r}/s`, base, count, seconds: SECONDS, request: variedQuestion, pids }),
-    );
-    await drain(base);
-  }
+  for (const r of RATES)
+    for (const [name, request] of [
+      ['healthz', api.healthz],
+      ['varied', variedQuestion],
+    ] as const) {
+      round.phases.push(
+        await paced({ name: `${name} @${r}/s`, base, count: r * SECONDS, seconds: SECONDS, request, pids }),
+      );
+      await drain(base);
+    }
   for (const p of round.phases)
     round.problems.push(...phaseProblems(p, p.name.startsWith('search') ? [MISS] : []));
 }
@@ -248,7 +194,7 @@ async function runRound(n: number): Promise<Round> {
     const pid = stack.server.child.pid;
     [round.rssStart, round.hwmStart] = [memory(pid, 'VmRSS'), memory(pid, 'VmHWM')];
     log(`  RSS after start ${mb(round.rssStart)} (peak so far, VmHWM ${mb(round.hwmStart)})`);
-    await checkQueries(stack.base, round);
+    round.problems.push(...(await checkQueries(stack.base, n)));
     await coldRankings(stack.base);
     await load(stack, round);
     round.rssEnd = memory(pid, 'VmRSS');
