@@ -23,7 +23,8 @@ export const options: Options = {
 
 export default function smoke(): void {
   check(send(api.healthz()), { 'healthz 200': (r) => r.status === 200 });
-  const world = buildWorld(runTag(Date.now(), Math.random()), 2, 2, 100, 100_000);
+  const spec = { buyers: 2, books: 2, stockPerBook: 100, fundsPerBuyer: 100_000 };
+  const world = buildWorld(runTag(Date.now(), Math.random()), spec);
   for (let seq = 0; seq < 4; seq++) {
     const buyer = world.buyers[seq % world.buyers.length];
     if (!buyer) return;
@@ -42,5 +43,6 @@ export default function smoke(): void {
     'balances dropped by exactly the paid amounts': (v) => v.balanceDrift === 0,
     'order amounts match prices': (v) => v.tally.badAmounts.length === 0,
     'four paid orders': (v) => v.tally.paidCount === 4,
+    'no other problem': (v) => v.problems.length === 0,
   });
 }

@@ -1,6 +1,6 @@
 /**
  * Small helpers shared by the load-test drivers: integer settings from the environment, sleeping,
- * printing a line and formatting numbers for the reports.
+ * printing a line, formatting numbers, and the verdict that ends every bench.
  */
 
 /** An integer setting from the environment: `fallback` when unset, an error below `min`. */
@@ -23,3 +23,22 @@ export const fmt = (n: number, digits = 0) =>
   Number.isFinite(n)
     ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
     : '-';
+
+/**
+ * Runs a bench and sets the exit code: 0 when it found no problem, 1 when it did (each listed under
+ * PROBLEMS), 2 when the bench itself could not run (e.g. the server did not start).
+ */
+export async function runBench(label: string, bench: () => Promise<string[]>): Promise<void> {
+  let problems: string[];
+  try {
+    problems = await bench();
+  } catch (error) {
+    log(`${label} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (problems.length) log(`\nPROBLEMS:\n${problems.map((line) => `  - ${line}`).join('\n')}`);
+  const n = problems.length;
+  log(`\nRESULT: ${n ? `FAILED (${n} problem${n > 1 ? 's' : ''})` : 'OK'}`);
+  process.exitCode = n ? 1 : 0;
+}

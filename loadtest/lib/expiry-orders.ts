@@ -1,18 +1,22 @@
 /**
- * bench-expiry's traffic: unpaid orders placed at a steady pace from many buyers, an order's server
- * times read with /buyer/query_order_status, the client-side watch of one order from its deadline until
- * an answer shows it cancelled, and the sweep that waits until every order is cancelled.
+ * bench-expiry's traffic: unpaid orders placed at a steady pace (open loop, lib/paced.ts) from many
+ * buyers, an order's server times read with /buyer/query_order_status, the client-side watch of one
+ * order from its deadline until an answer shows it cancelled, and the sweeps that wait until every
+ * order is cancelled and every book's stock is back.
  */
 import * as api from '../scenarios/api.ts';
 import { orderLines } from '../scenarios/catalog.ts';
+import { type Account, stockLevels, type World } from '../scenarios/world.ts';
 import { sleep } from './common.ts';
-import { mapLimit, must, send } from './http.ts';
-import type { Buyer, World } from './world.ts';
+import { mapLimit, must, run } from './http.ts';
+import { paced } from './paced.ts';
+import type { CpuPids } from './proc.ts';
+import { CONCURRENCY } from './world.ts';
 
 /** An order the server accepted. */
 export interface Placed {
   index: number;
-  buyer: Buyer;
+  buyer: Account;
   id: string;
 }
 
@@ -26,7 +30,7 @@ export interface OrderTimes {
 
 const isoMs = (value: unknown) => (typeof value === 'string' ? Date.parse(value) : undefined);
 
-export async function readTimes(base: string, p: Placed): Promise<OrderTimes> {
+async function readTimes(base: string, p: Placed): Promise<OrderTimes> {
   const reply = await must(base, api.orderStatus(p.buyer.user_id, p.buyer.password, p.id));
   const order = (reply.order ?? {}) as Record<string, unknown>;
   const expiresAt = isoMs(order.expires_at);
@@ -36,47 +40,30 @@ export async function readTimes(base: string, p: Placed): Promise<OrderTimes> {
   return { status: order.status, expiresAt, cancelledAt: isoMs(order.cancelled_at), reason };
 }
 
-export interface Placement {
-  placed: Placed[];
-  /** Refused or failed requests, by `HTTP <status> code <code>` or error message. */
-  failures: Map<string, number>;
-  /** new_order answer times, ms. */
-  latencies: number[];
-}
-
 /**
- * Places `count` orders, order i at start + i * spreadMs / count whatever the answers' pace (open
- * loop), from buyer i mod N with lines orderLines(i). `onPlaced` sees each accepted order at once.
+ * Places `count` orders evenly over `seconds`, order i from buyer i mod N with lines orderLines(i).
+ * `onPlaced` sees each accepted order at once. Returns them in order, and the new_order phase.
  */
 export async function placeOrders(
   base: string,
   world: World,
   count: number,
-  spreadMs: number,
-  onPlaced: (p: Placed) => void,
-): Promise<Placement> {
-  const out: Placement = { placed: [], failures: new Map(), latencies: [] };
-  const fail = (key: string) => out.failures.set(key, (out.failures.get(key) ?? 0) + 1);
-  const start = Date.now();
-  const one = async (index: number) => {
-    await sleep(start + (index * spreadMs) / count - Date.now());
-    const buyer = world.buyers[index % world.buyers.length] as Buyer;
-    const req = api.newOrder(buyer.user_id, buyer.token, world.store, orderLines(index, world.books));
-    const sentAt = performance.now();
-    const sent = await send(base, req).catch((error: Error) => error);
-    out.latencies.push(performance.now() - sentAt);
-    const id = sent instanceof Error ? undefined : api.stringField(sent.reply, 'order_id');
-    if (sent instanceof Error || sent.status !== 200 || !id) {
-      fail(sent instanceof Error ? sent.message : `HTTP ${sent.status} code ${sent.reply?.code}`);
-      return;
-    }
-    const placed = { index, buyer, id };
-    out.placed.push(placed);
-    onPlaced(placed);
+  seconds: number,
+  o: { pids: CpuPids; onPlaced: (p: Placed) => void },
+) {
+  const placed: Placed[] = [];
+  const buyerOf = (i: number) => world.buyers[i % world.buyers.length] as Account;
+  const request = (i: number) =>
+    api.newOrder(buyerOf(i).user_id, buyerOf(i).token, world.store, orderLines(i, world.books));
+  const onAnswer = (index: number, status: number, body: string) => {
+    const id = status === 200 ? api.stringField(api.parseReply(body), 'order_id') : undefined;
+    if (!id) return;
+    const p = { index, buyer: buyerOf(index), id };
+    placed.push(p);
+    o.onPlaced(p);
   };
-  await Promise.all(Array.from({ length: count }, (_, i) => one(i)));
-  out.placed.sort((a, b) => a.index - b.index);
-  return out;
+  const phase = await paced({ name: 'new_order', base, count, seconds, request, onAnswer, pids: o.pids });
+  return { placed: placed.sort((a, b) => a.index - b.index), phase };
 }
 
 export interface Watched {
@@ -112,42 +99,29 @@ export async function watchOrder(base: string, p: Placed, pollMs: number, graceM
   }
 }
 
-/**
- * Reads every order not yet seen cancelled, every `everyMs`, until all are cancelled or `giveUpAt`
- * (epoch ms) has passed. Returns the last reading of each order.
- */
+/** Reads every order not yet seen cancelled, every `everyMs`, until all are or `giveUpAt` (epoch ms). */
 export async function sweepUntilCancelled(
   base: string,
   placed: readonly Placed[],
   giveUpAt: number,
   everyMs: number,
-  concurrency: number,
-): Promise<Map<string, OrderTimes>> {
+) {
   const latest = new Map<string, OrderTimes>();
   for (;;) {
     const pending = placed.filter((p) => latest.get(p.id)?.status !== 'cancelled');
-    const read = await mapLimit(pending, concurrency, (p) => readTimes(base, p));
+    const read = await mapLimit(pending, CONCURRENCY, (p) => readTimes(base, p));
     for (const [i, times] of read.entries()) latest.set((pending[i] as Placed).id, times);
-    const done = read.every((times) => times.status === 'cancelled');
-    if (done || Date.now() >= giveUpAt) return latest;
+    if (read.every((times) => times.status === 'cancelled') || Date.now() >= giveUpAt) return latest;
     await sleep(everyMs);
   }
 }
 
-/** Stock levels of the world's books, read until all equal `initial` or `giveUpAt` has passed. */
-export async function stockUntilBack(
-  base: string,
-  world: World,
-  initial: number,
-  giveUpAt: number,
-): Promise<Map<string, number>> {
+/** Stock levels of the world's books, read until all are back to the initial stock or `giveUpAt`. */
+export async function stockUntilBack(base: string, world: World, giveUpAt: number) {
   for (;;) {
-    const levels = new Map<string, number>();
-    for (const book of world.books) {
-      const reply = await must(base, api.getStockLevel(world.store, book.id));
-      levels.set(book.id, api.numberField(reply, 'stock_level') ?? Number.NaN);
-    }
-    if ([...levels.values()].every((n) => n === initial) || Date.now() >= giveUpAt) return levels;
+    const levels = await run(base, stockLevels(world));
+    const back = Object.values(levels).every((n) => n === world.spec.stockPerBook);
+    if (back || Date.now() >= giveUpAt) return levels;
     await sleep(100);
   }
 }

@@ -6,10 +6,10 @@
 import type autocannon from 'autocannon';
 import * as api from '../scenarios/api.ts';
 import { orderAmount, orderLines } from '../scenarios/catalog.ts';
-import { cannonRequest } from './cannon.ts';
-import type { Buyer, World } from './world.ts';
+import type { Account, World } from '../scenarios/world.ts';
+import { cannonRequest, type Stopper } from './cannon.ts';
 
-/** A paid-or-not record of every order the bench created. */
+/** An order the bench created and whether it paid for it. */
 export interface Order {
   id: string;
   buyer: number;
@@ -23,7 +23,6 @@ export interface Seen {
   newOrderSent: number;
   newOrderAnswered: number;
   newOrderOk: number;
-  newOrderStatuses: Map<number, number>;
   orders: Order[];
   payFillers: number;
 }
@@ -32,94 +31,65 @@ export const newSeen = (): Seen => ({
   newOrderSent: 0,
   newOrderAnswered: 0,
   newOrderOk: 0,
-  newOrderStatuses: new Map<number, number>(),
   orders: [],
   payFillers: 0,
 });
 
 export const unpaidLeft = (seen: Seen) => seen.orders.filter((o) => o.pay === 'unsent').length;
 
+const payRequest = (world: World, order: Order, request: autocannon.Request) => {
+  const buyer = world.buyers[order.buyer] as Account;
+  return cannonRequest(api.pay(buyer.user_id, buyer.password, order.id), request);
+};
+
 /** new_order phase: request `seq` is buyer seq % N with lines orderLines(seq); answers fill the pool. */
 export function newOrderRequests(world: World, seen: Seen): autocannon.Request[] {
-  interface Ctx {
-    buyer?: number;
-    amount?: number;
-  }
-  return [
-    {
-      setupRequest: (request, context) => {
-        const ctx = context as Ctx;
-        const seq = seen.newOrderSent++;
-        const index = seq % world.buyers.length;
-        const buyer = world.buyers[index] as Buyer;
-        const lines = orderLines(seq, world.books);
-        ctx.buyer = index;
-        ctx.amount = orderAmount(lines, world.prices);
-        return cannonRequest(api.newOrder(buyer.user_id, buyer.token, world.store, lines), request);
-      },
-      onResponse: (status, body, context) => {
-        const ctx = context as Ctx;
-        seen.newOrderAnswered++;
-        seen.newOrderStatuses.set(status, (seen.newOrderStatuses.get(status) ?? 0) + 1);
-        if (status !== 200) return;
-        const id = api.stringField(api.parseReply(body), 'order_id');
-        if (!id || ctx.buyer === undefined || ctx.amount === undefined) return;
-        seen.newOrderOk++;
-        seen.orders.push({ id, buyer: ctx.buyer, amount: ctx.amount, pay: 'unsent' });
-      },
-    },
-  ];
+  type Ctx = { buyer?: number; amount?: number };
+  const setupRequest = (request: autocannon.Request, context: Ctx) => {
+    const seq = seen.newOrderSent++;
+    const index = seq % world.buyers.length;
+    const buyer = world.buyers[index] as Account;
+    const lines = orderLines(seq, world.books);
+    context.buyer = index;
+    context.amount = orderAmount(lines, world.prices);
+    return cannonRequest(api.newOrder(buyer.user_id, buyer.token, world.store, lines), request);
+  };
+  const onResponse = (status: number, body: string, { buyer, amount }: Ctx) => {
+    seen.newOrderAnswered++;
+    const id = status === 200 ? api.stringField(api.parseReply(body), 'order_id') : undefined;
+    if (!id || buyer === undefined || amount === undefined) return;
+    seen.newOrderOk++;
+    seen.orders.push({ id, buyer, amount, pay: 'unsent' });
+  };
+  return [{ setupRequest, onResponse } as autocannon.Request];
 }
 
 /**
- * A request that must answer 527 (the pool's first order, paid or being paid already), sent when the
- * pool is exhausted so the phase's remaining requests show as non-2xx rather than as throughput.
+ * pay phase: each request pays the next unpaid order of the pool, once. When the pool runs out it
+ * stops the run, and the requests still set up pay the pool's first order again (answering 527), so
+ * they show as non-2xx rather than as throughput.
  */
-function fillerRequest(world: World, seen: Seen, request: autocannon.Request): autocannon.Request {
-  seen.payFillers++;
-  const first = seen.orders[0] as Order;
-  const buyer = world.buyers[first.buyer] as Buyer;
-  return cannonRequest(api.pay(buyer.user_id, buyer.password, first.id), request);
-}
-
-/** pay phase: each request pays the next unpaid order of the pool, once; `stop` when it runs out. */
-export function payRequests(
-  world: World,
-  seen: Seen,
-  stop: () => void,
-): { requests: autocannon.Request[]; okCount: () => number } {
-  interface Ctx {
-    order?: Order;
-  }
+export function payRequests(world: World, seen: Seen, stopper: Stopper) {
+  type Ctx = { order?: Order };
   let ok = 0;
   let next = seen.orders.findIndex((o) => o.pay === 'unsent');
   if (next < 0) next = seen.orders.length;
-  return {
-    okCount: () => ok,
-    requests: [
-      {
-        setupRequest: (request, context) => {
-          const ctx = context as Ctx;
-          const order = seen.orders[next];
-          if (!order) {
-            const filler = fillerRequest(world, seen, request);
-            stop();
-            ctx.order = undefined;
-            return filler;
-          }
-          next++;
-          order.pay = 'sent';
-          ctx.order = order;
-          const buyer = world.buyers[order.buyer] as Buyer;
-          return cannonRequest(api.pay(buyer.user_id, buyer.password, order.id), request);
-        },
-        onResponse: (status, _body, context) => {
-          const order = (context as Ctx).order;
-          if (!order) return;
-          order.pay = status;
-          if (status === 200) ok++;
-        },
-      },
-    ],
+  const setupRequest = (request: autocannon.Request, context: Ctx) => {
+    const order = seen.orders[next];
+    context.order = order;
+    if (!order) {
+      seen.payFillers++;
+      stopper.stop();
+      return payRequest(world, seen.orders[0] as Order, request);
+    }
+    next++;
+    order.pay = 'sent';
+    return payRequest(world, order, request);
   };
+  const onResponse = (status: number, _body: string, { order }: Ctx) => {
+    if (!order) return;
+    order.pay = status;
+    if (status === 200) ok++;
+  };
+  return { requests: [{ setupRequest, onResponse } as autocannon.Request], okCount: () => ok };
 }

@@ -1,99 +1,95 @@
 /**
- * An open-loop load at a fixed rate: request i is due at start + i / rate, sent then whether or not
- * earlier ones have been answered (over a pool of keep-alive connections), and its latency is
- * measured from when it was due, so a server (or a client) falling behind shows in the figures
- * instead of slowing the load down (no coordinated omission). autocannon's `overallRate` releases
- * each second's budget at once, which measures its bursts more than the server.
+ * An open-loop load: `count` requests evenly over `seconds`, request i due at start + i x seconds /
+ * count and sent then whether or not earlier ones have been answered (over a pool of keep-alive
+ * connections). Its latency counts from when it was due, so a server (or a client) falling behind
+ * shows in the figures instead of slowing the load down (no coordinated omission). autocannon's
+ * `overallRate` releases each second's budget at once, which measures its bursts more than the server.
  */
 import http from 'node:http';
 import type * as api from '../scenarios/api.ts';
-import { type Summary, summarize } from './stats.ts';
-
-export interface PacedResult {
-  rate: number;
-  seconds: number;
-  sent: number;
-  answered: number;
-  /** answers by HTTP status */
-  statuses: Record<number, number>;
-  /** socket errors and timeouts */
-  errors: number;
-  /** ms from due to answered, answered requests only */
-  latency: Summary;
-}
+import { sleep } from './common.ts';
+import type { Phase } from './phase.ts';
+import { type CpuPids, withCpu } from './proc.ts';
+import { summarize } from './stats.ts';
 
 export interface PacedOptions {
+  name: string;
   base: string;
-  rate: number;
+  count: number;
+  /** 0: all at once */
   seconds: number;
   /** the request to send as number i */
   request: (i: number) => api.ApiRequest;
+  /** sees every answer (its body is read only when this is given) */
+  onAnswer?: (i: number, status: number, body: string) => void;
   /** connections in the pool (requests beyond wait for one, their wait counted) */
   connections?: number;
-  /** per request, from due */
-  timeoutMs?: number;
+  pids?: CpuPids;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Sends one request; resolves with its status and body, or with an error. */
+function sendOne(agent: http.Agent, url: URL, req: api.ApiRequest, readBody: boolean) {
+  return new Promise<{ status: number; body: string } | Error>((resolve) => {
+    const sent = http.request(
+      {
+        agent,
+        hostname: url.hostname,
+        port: url.port,
+        path: req.path,
+        method: req.method,
+        headers: req.headers,
+      },
+      (res) => {
+        let body = '';
+        if (readBody) res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        else res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('error', resolve);
+      },
+    );
+    sent.setTimeout(10_000, () => sent.destroy(new Error('timeout')));
+    sent.on('error', resolve);
+    sent.end(req.body);
+  });
+}
 
-export async function paced(o: PacedOptions): Promise<PacedResult> {
+async function run(o: PacedOptions): Promise<Phase> {
   const url = new URL(o.base);
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections ?? 64 });
-  const timeoutMs = o.timeoutMs ?? 10_000;
-  const total = Math.round(o.rate * o.seconds);
+  const p: Phase = {
+    name: o.name,
+    seconds: o.seconds,
+    sent: 0,
+    answered: 0,
+    statuses: {},
+    errors: 0,
+    timeouts: 0,
+    latency: { p50: 0, p99: 0, max: 0 },
+  };
   const latencies: number[] = [];
-  const statuses: Record<number, number> = {};
-  let errors = 0;
   const inFlight: Promise<void>[] = [];
   const start = performance.now() + 10;
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / o.rate;
+  for (let i = 0; i < o.count; i++) {
+    const due = start + (i * 1000 * o.seconds) / o.count;
     const wait = due - performance.now();
     if (wait >= 1) await sleep(wait);
-    const req = o.request(i);
-    inFlight.push(
-      new Promise<void>((resolve) => {
-        let settled = false;
-        const done = (ok: boolean, status?: number) => {
-          if (settled) return;
-          settled = true;
-          if (ok && status !== undefined) {
-            latencies.push(performance.now() - due);
-            statuses[status] = (statuses[status] ?? 0) + 1;
-          } else errors++;
-          resolve();
-        };
-        const sent = http.request(
-          {
-            agent,
-            hostname: url.hostname,
-            port: url.port,
-            path: req.path,
-            method: req.method,
-            headers: req.headers,
-            timeout: timeoutMs,
-          },
-          (res) => {
-            res.resume();
-            res.on('end', () => done(true, res.statusCode ?? 0));
-            res.on('error', () => done(false));
-          },
-        );
-        sent.on('timeout', () => sent.destroy(new Error('timeout')));
-        sent.on('error', () => done(false));
-        sent.end(req.body);
-      }),
-    );
+    p.sent++;
+    const answer = sendOne(agent, url, o.request(i), o.onAnswer !== undefined).then((a) => {
+      if (a instanceof Error) {
+        p.errors++;
+        if (a.message === 'timeout') p.timeouts++;
+        return;
+      }
+      latencies.push(performance.now() - due);
+      p.statuses[a.status] = (p.statuses[a.status] ?? 0) + 1;
+      o.onAnswer?.(i, a.status, a.body);
+    });
+    inFlight.push(answer);
   }
   await Promise.all(inFlight);
   agent.destroy();
-  return {
-    rate: o.rate,
-    seconds: o.seconds,
-    sent: total,
-    answered: latencies.length,
-    statuses,
-    errors,
-    latency: summarize(latencies),
-  };
+  const s = summarize(latencies);
+  return { ...p, answered: latencies.length, latency: { p50: s.p50, p99: s.p99, max: s.max } };
 }
+
+export const paced = (o: PacedOptions): Promise<Phase> => withCpu(o.pids, () => run(o));

@@ -3,12 +3,12 @@
  * (bounded in count and in time), then the measured run pays each order once. If the pool still runs
  * out, the run stops early and says so (`exhausted`).
  */
-import autocannon from 'autocannon';
-import { measured, type PhaseResult, runCannon } from './cannon.ts';
+import type { World } from '../scenarios/world.ts';
+import { runCannon, Stopper } from './cannon.ts';
 import { fmt, log } from './common.ts';
-import type { CpuPids } from './cpu.ts';
 import { newOrderRequests, payRequests, type Seen, unpaidLeft } from './order-load.ts';
-import type { World } from './world.ts';
+import type { Phase } from './phase.ts';
+import type { CpuPids } from './proc.ts';
 
 const PAY_WARMUP_SECONDS = 2;
 /**
@@ -23,47 +23,33 @@ export interface LoadContext {
   seconds: number;
   world: World;
   seen: Seen;
-  warmups: PhaseResult[];
+  warmups: Phase[];
   pids: CpuPids;
 }
 
 /** A pay run: for `seconds`, or (warm-up) `amount` requests cut off after `seconds`. */
-async function payRun(ctx: LoadContext, seconds: number, amount?: number) {
-  let instance: { stop(): void } | undefined;
-  let stopRequested = false;
-  let timer: NodeJS.Timeout | undefined;
-  const pay = payRequests(ctx.world, ctx.seen, () => {
-    stopRequested = true;
-    instance?.stop();
-  });
+async function payRun(ctx: LoadContext, name: string, seconds: number, amount?: number, pids?: CpuPids) {
+  const stopper = new Stopper();
+  const pay = payRequests(ctx.world, ctx.seen, stopper);
   const limit = amount === undefined ? { duration: seconds } : { amount };
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    instance = autocannon({ ...ctx.common, ...limit, requests: pay.requests }, (error, r) => {
-      if (timer) clearTimeout(timer);
-      if (error) reject(error);
-      else resolve(r);
-    });
-    if (stopRequested) instance.stop();
-    else if (amount !== undefined) timer = setTimeout(() => instance?.stop(), seconds * 1000);
+  const options = { ...ctx.common, ...limit, requests: pay.requests };
+  const phase = await runCannon(name, options, {
+    stopper,
+    pids,
+    limitSeconds: amount === undefined ? undefined : seconds,
   });
-  return { result, ok: pay.okCount(), exhausted: stopRequested };
+  return { phase, ok: pay.okCount(), exhausted: stopper.requested };
 }
 
 /** Creates `count` more unpaid orders with autocannon (bounded in count, and in time); seconds taken. */
 async function topUp(ctx: LoadContext, count: number): Promise<number> {
   const t1 = Date.now();
-  const connections = ctx.common.connections;
-  ctx.warmups.push({
-    name: 'pool top-up (new_order)',
-    result: await runCannon(
-      {
-        ...ctx.common,
-        amount: Math.max(count, connections),
-        requests: newOrderRequests(ctx.world, ctx.seen),
-      },
-      Math.max(60, 10 * ctx.seconds),
-    ),
-  });
+  const requests = newOrderRequests(ctx.world, ctx.seen);
+  const amount = Math.max(count, ctx.common.connections);
+  const options = { ...ctx.common, amount, requests };
+  ctx.warmups.push(
+    await runCannon('pool top-up (new_order)', options, { limitSeconds: Math.max(60, 10 * ctx.seconds) }),
+  );
   return (Date.now() - t1) / 1000;
 }
 
@@ -73,9 +59,9 @@ async function preparePool(ctx: LoadContext, healthRate: number): Promise<void> 
   const left = () => unpaidLeft(ctx.seen);
   if (left() < 2 * connections) await topUp(ctx, 2 * connections - left());
   // The warm-up pays at most the orders there are, for at most PAY_WARMUP_SECONDS.
-  const warm = await payRun(ctx, PAY_WARMUP_SECONDS, left());
-  ctx.warmups.push({ name: 'pay warm-up', result: warm.result });
-  const payRate = warm.ok / Math.max(warm.result.duration, 0.1);
+  const warm = await payRun(ctx, 'pay warm-up', PAY_WARMUP_SECONDS, left());
+  ctx.warmups.push(warm.phase);
+  const payRate = warm.ok / Math.max(warm.phase.seconds, 0.1);
   const wanted = Math.ceil(Math.min(payRate * PAY_POOL_MARGIN, healthRate) * ctx.seconds) + 4 * connections;
   const missing = Math.max(0, wanted - left());
   const took = missing > 0 ? await topUp(ctx, missing) : 0;
@@ -85,16 +71,8 @@ async function preparePool(ctx: LoadContext, healthRate: number): Promise<void> 
 }
 
 /** The whole pay phase; `exhausted` when the pool ran out before the phase's time was up. */
-export async function payPhase(
-  ctx: LoadContext,
-  healthRate: number,
-): Promise<{ phase: PhaseResult; exhausted: boolean }> {
+export async function payPhase(ctx: LoadContext, healthRate: number) {
   await preparePool(ctx, healthRate);
-  let exhausted = false;
-  const phase = await measured('pay', ctx.pids, async () => {
-    const run = await payRun(ctx, ctx.seconds);
-    exhausted = run.exhausted;
-    return run.result;
-  });
-  return { phase, exhausted };
+  const run = await payRun(ctx, 'pay', ctx.seconds, undefined, ctx.pids);
+  return { phase: run.phase, exhausted: run.exhausted };
 }

@@ -1,57 +1,38 @@
 /**
- * Builds a bench's world over HTTP: a seller, one store with the catalogue's books at a given stock,
- * and buyers, each registered, logged in (for a token) and, when asked, funded. Ids, passwords and
- * prices come from ../scenarios/catalog.ts, so the checks can recompute them.
+ * The world of ../scenarios/world.ts over fetch: built with the buyers set up a few at a time (each
+ * costs the server an argon2id hash and a verification), and read back for the invariants.
  */
-import * as api from '../scenarios/api.ts';
-import { buyerId, catalogue, passwordOf, priceList, sellerId, storeId } from '../scenarios/catalog.ts';
-import { mapLimit, must } from './http.ts';
+import type { Reading } from '../scenarios/consistency.ts';
+import {
+  buyerState,
+  buyerSteps,
+  openStore,
+  stockLevels,
+  storeOrderCount,
+  type World,
+  type WorldSpec,
+} from '../scenarios/world.ts';
+import { fmt, log } from './common.ts';
+import { mapLimit, run } from './http.ts';
 
-export interface Buyer {
-  user_id: string;
-  password: string;
-  token: string;
-}
-
-export interface World {
-  store: string;
-  seller: { user_id: string; password: string; token: string };
-  books: api.BookInfo[];
-  prices: Record<string, number>;
-  buyers: Buyer[];
-}
-
-export interface WorldSpec {
-  buyers: number;
-  books: number;
-  stockPerBook: number;
-  /** Cents added to each buyer's balance; 0 skips add_funds. */
-  fundsPerBuyer: number;
-  /** Accounts set up at a time (each costs the server an argon2id hash and a verification). */
-  concurrency: number;
-}
-
-async function account(base: string, user_id: string): Promise<Buyer> {
-  const password = passwordOf(user_id);
-  await must(base, api.register(user_id, password));
-  const token = api.stringField(await must(base, api.login(user_id, password, 'bench')), 'token');
-  if (!token) throw new Error(`login ${user_id}: no token`);
-  return { user_id, password, token };
-}
+export const CONCURRENCY = 8;
 
 export async function buildWorld(base: string, tag: string, spec: WorldSpec): Promise<World> {
-  const seller = await account(base, sellerId(tag));
-  const store = storeId(tag);
-  await must(base, api.createStore(seller.user_id, seller.token, store));
-  const books = catalogue(tag, spec.books);
-  for (const book of books)
-    await must(base, api.addBook(seller.user_id, seller.token, store, book, spec.stockPerBook));
-  const ids = Array.from({ length: spec.buyers }, (_, i) => buyerId(tag, i));
-  const buyers = await mapLimit(ids, spec.concurrency, async (id) => {
-    const buyer = await account(base, id);
-    if (spec.fundsPerBuyer > 0)
-      await must(base, api.addFunds(buyer.user_id, buyer.password, spec.fundsPerBuyer));
-    return buyer;
-  });
-  return { store, seller, books, prices: priceList(books), buyers };
+  const t0 = Date.now();
+  const store = await run(base, openStore(tag, spec));
+  const buyers = await mapLimit(buyerSteps(tag, spec), CONCURRENCY, (steps) => run(base, steps));
+  log(`  world built in ${fmt((Date.now() - t0) / 1000, 1)} s`);
+  return { ...store, buyers };
+}
+
+/** Stock levels, every buyer's orders and balance, the store's order count. */
+export async function readWorld(base: string, world: World): Promise<Reading> {
+  const stock = await run(base, stockLevels(world));
+  const states = await mapLimit(world.buyers, CONCURRENCY, (buyer) => run(base, buyerState(buyer)));
+  return {
+    stock,
+    orders: states.flatMap((s) => s.orders),
+    balances: states.reduce((sum, s) => sum + s.balance, 0),
+    storeTotal: await run(base, storeOrderCount(world)),
+  };
 }

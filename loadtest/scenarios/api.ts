@@ -65,8 +65,7 @@ export const addBook = (
   store_id: string,
   book: BookInfo,
   stock_level: number,
-): ApiRequest =>
-  post('add_book', '/seller/add_book', { user_id, store_id, book_info: book, stock_level }, token);
+) => post('add_book', '/seller/add_book', { user_id, store_id, book_info: book, stock_level }, token);
 
 export const newOrder = (user_id: string, token: string, store_id: string, books: BookLine[]): ApiRequest =>
   post('new_order', '/buyer/new_order', { user_id, store_id, books }, token);
@@ -92,7 +91,7 @@ export const storeOrders = (
   store_id: string,
   page: number,
   page_size = 100,
-): ApiRequest =>
+) =>
   post('query_one_store_orders', '/seller/query_one_store_orders', {
     user_id,
     password,
@@ -101,19 +100,12 @@ export const storeOrders = (
     page_size,
   });
 
-/** Site-wide search (`search_in_store` false), or in `store_id` when given. */
-export const searchBooks = (
-  keyword: string,
-  page = 1,
-  page_size = 20,
-  search_scope = 'all',
-  store_id?: string,
-): ApiRequest =>
+/** Site-wide search of every field (`search_in_store` false). */
+export const searchBooks = (keyword: string, page = 1, page_size = 20): ApiRequest =>
   post('search_books', '/search/search_books', {
     keyword,
-    search_scope,
-    search_in_store: store_id !== undefined,
-    ...(store_id === undefined ? {} : { store_id }),
+    search_scope: 'all',
+    search_in_store: false,
     page,
     page_size,
   });

@@ -2,8 +2,11 @@
  * The after-load invariants, as pure functions over what the API answers:
  *  - per book: stock on hand + sold (in orders not cancelled) == initial stock;
  *  - buyers: total funded - total balance == total amount of paid orders;
- *  - every order's amount == sum of count x listed price.
+ *  - every order's amount == sum of count x listed price, at the listed prices;
+ *  - the store lists as many orders as its buyers do.
+ * `judge` applies them all to one reading of the world, for the k6 scripts and the Node drivers.
  */
+import type { World } from './world.ts';
 
 export interface OrderItem {
   book_id: string;
@@ -23,6 +26,17 @@ export const PAID_STATES: readonly string[] = ['paid', 'shipped', 'received'];
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
+function asItem(i: unknown, order: string): OrderItem {
+  if (
+    !isRecord(i) ||
+    typeof i.book_id !== 'string' ||
+    typeof i.count !== 'number' ||
+    typeof i.price !== 'number'
+  )
+    throw new Error(`orders: bad item in ${order}`);
+  return { book_id: i.book_id, count: i.count, price: i.price };
+}
+
 /** The `orders` field of a list answer, validated; throws on a shape the contract does not allow. */
 export function asOrders(value: unknown): OrderRecord[] {
   if (!Array.isArray(value)) throw new Error('orders: not an array');
@@ -31,16 +45,7 @@ export function asOrders(value: unknown): OrderRecord[] {
       throw new Error(`orders: bad order ${JSON.stringify(o)}`);
     if (typeof o.amount !== 'number' || !Array.isArray(o.items))
       throw new Error(`orders: bad amount/items in ${o.order_id}`);
-    const items = o.items.map((i): OrderItem => {
-      if (
-        !isRecord(i) ||
-        typeof i.book_id !== 'string' ||
-        typeof i.count !== 'number' ||
-        typeof i.price !== 'number'
-      )
-        throw new Error(`orders: bad item in ${o.order_id}`);
-      return { book_id: i.book_id, count: i.count, price: i.price };
-    });
+    const items = o.items.map((i) => asItem(i, o.order_id as string));
     return { order_id: o.order_id, status: o.status, items, amount: o.amount };
   });
 }
@@ -78,7 +83,7 @@ export function tallyOrders(orders: readonly OrderRecord[], prices: Record<strin
     }
     if (!priceOk || expected !== order.amount)
       tally.badAmounts.push(`${order.order_id}: amount ${order.amount}, items say ${expected}`);
-    if (PAID_STATES.indexOf(order.status) >= 0) {
+    if (PAID_STATES.includes(order.status)) {
       tally.paidCount++;
       tally.paidAmount += order.amount;
     }
@@ -95,20 +100,40 @@ export interface StockRow {
   drift: number;
 }
 
-export function stockRows(
-  initial: Record<string, number>,
-  current: Record<string, number>,
-  sold: Record<string, number>,
-): StockRow[] {
-  return Object.keys(initial).map((book) => {
-    const start = initial[book] ?? 0;
-    const now = current[book] ?? Number.NaN;
-    const out = sold[book] ?? 0;
-    return { book, initial: start, current: now, sold: out, drift: now + out - start };
-  });
+/** What was read back from the server after the load. */
+export interface Reading {
+  stock: Record<string, number>;
+  orders: OrderRecord[];
+  balances: number;
+  storeTotal: number | undefined;
 }
 
-/** (funded - balances now) - paid: 0 when the buyers lost exactly what they paid. */
-export function balanceDrift(fundedTotal: number, balanceTotal: number, paidAmount: number): number {
-  return fundedTotal - balanceTotal - paidAmount;
+export interface Verdict {
+  tally: Tally;
+  rows: StockRow[];
+  funded: number;
+  /** (funded - balances now) - paid: 0 when the buyers lost exactly what they paid. */
+  balanceDrift: number;
+  problems: string[];
+}
+
+export function judge(world: World, reading: Reading): Verdict {
+  const tally = tallyOrders(reading.orders, world.prices);
+  const rows = world.books.map(({ id }): StockRow => {
+    const initial = world.spec.stockPerBook;
+    const current = reading.stock[id] ?? Number.NaN;
+    const sold = tally.soldByBook[id] ?? 0;
+    return { book: id, initial, current, sold, drift: current + sold - initial };
+  });
+  const funded = world.spec.fundsPerBuyer * world.buyers.length;
+  const balanceDrift = funded - reading.balances - tally.paidAmount;
+  const problems = rows.flatMap((r) =>
+    r.drift === 0 ? [] : [`stock of ${r.book}: stock + sold - initial = ${r.drift}`],
+  );
+  if (balanceDrift !== 0) problems.push(`buyers' balances: (funded - now) - paid = ${balanceDrift} cents`);
+  if (tally.badAmounts.length)
+    problems.push(`${tally.badAmounts.length} orders with wrong amounts, e.g. ${tally.badAmounts[0]}`);
+  if (reading.storeTotal !== tally.orders)
+    problems.push(`the store lists ${reading.storeTotal} orders, the buyers ${tally.orders}`);
+  return { tally, rows, funded, balanceDrift, problems };
 }
