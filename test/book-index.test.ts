@@ -215,6 +215,23 @@ describe('the index file', () => {
     again.close();
   });
 
+  it('a book replaced within one batch leaves no trace of its first version', () => {
+    const file = join(dir, 'batch.sqlite');
+    const first = new BookIndex(file);
+    first.upsertAll([
+      { store: 's', book: book('x', { title: 'replaced first' }) },
+      { store: 's', book: book('x', { title: 'replaced second' }) },
+    ]);
+    first.close();
+    // Reopened, the index no longer knows that the book once had two versions.
+    const again = new BookIndex(file);
+    expect(again.query('replaced', SEARCH_FIELDS).hits.map((hit) => hit.book.title)).toEqual([
+      'replaced second',
+    ]);
+    expect(ids(again, 'first')).toEqual([]);
+    again.close();
+  });
+
   it('empties a file written by another version of its tables', () => {
     const file = join(dir, 'old.sqlite');
     const old = new BookIndex(file);

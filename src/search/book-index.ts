@@ -141,9 +141,10 @@ export class BookIndex {
     return doc;
   }
 
-  /** Drops a document no store lists any more, and its index entry. */
+  /** Drops a document no store lists any more (and its index entry, or its pending one). */
   private dropDoc(doc: number): void {
     this.sql.dropDoc.run(doc);
+    if (this.deferred?.delete(doc)) return;
     this.sql.dropFts.run(doc);
   }
 
