@@ -1,7 +1,8 @@
 /**
  * The FTS5 book index on its own (no Redis): ranking ties, ISBNs, one-character and multi-word
  * Chinese queries, one document per distinct version of a book, and the index file surviving a close
- * while a second opener of a held file is refused.
+ * (with nothing left of a version replaced within a batch) while a second opener of a held file is
+ * refused.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

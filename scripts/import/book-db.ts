@@ -25,7 +25,7 @@ export function openBookDb(file: string): BookDb {
 export const countBooks = (db: BookDb) =>
   (db.prepare('select count(*) as total from book').get() as { total: number }).total;
 
-/** Every row, one at a time (iterate()): only the row being imported is held, with its picture. */
+/** Every row, one at a time (iterate()): the import holds one batch's records and one picture at most. */
 export const readBooks = (db: BookDb) => db.prepare('select * from book').iterate() as IterableIterator<Row>;
 
 const text = (value: unknown) => (value === null || value === undefined ? null : String(value));

@@ -188,7 +188,7 @@ export class Projection {
       ),
     );
     const entries = changes.flatMap(({ store }, i) => listingOf(store, jsons[i] ?? null));
-    // Stopped while the books were fetched: the index is closed.
+    // The projection may have stopped, closing the index, while the books were fetched.
     if (this.running) this.index.upsertAll(entries);
   }
 }
