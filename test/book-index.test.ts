@@ -1,7 +1,8 @@
 /**
  * The FTS5 book index on its own (no Redis): ranking ties, ISBNs, one-character and multi-word
  * Chinese queries, one document per distinct version of a book, and the index file surviving a close
- * while a second opener of a held file is refused.
+ * (with nothing left of a version replaced within a batch) while a second opener of a held file is
+ * refused.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -212,6 +213,23 @@ describe('the index file', () => {
     again.clear();
     expect(again.size).toBe(0);
     expect(ids(again, 'persistent')).toEqual([]);
+    again.close();
+  });
+
+  it('a book replaced within one batch leaves no trace of its first version', () => {
+    const file = join(dir, 'batch.sqlite');
+    const first = new BookIndex(file);
+    first.upsertAll([
+      { store: 's', book: book('x', { title: 'replaced first' }) },
+      { store: 's', book: book('x', { title: 'replaced second' }) },
+    ]);
+    first.close();
+    // Reopened, the index no longer knows that the book once had two versions.
+    const again = new BookIndex(file);
+    expect(again.query('replaced', SEARCH_FIELDS).hits.map((hit) => hit.book.title)).toEqual([
+      'replaced second',
+    ]);
+    expect(ids(again, 'first')).toEqual([]);
     again.close();
   });
 

@@ -116,7 +116,6 @@ describe('search across server processes', () => {
   });
 
   it('a process started after the adds finds every book (index rebuilt at start)', async () => {
-    expect(added.length).toBe(BOOKS);
     const t0 = performance.now();
     const c = await start();
     verbose(
@@ -126,16 +125,16 @@ describe('search across server processes', () => {
       expect(await found(c, word)).toEqual([id]);
       expect(await found(c, word, { search_in_store: true, store_id: store })).toEqual([id]);
     }
-    const all = (await found(c, '劉慈欣')).filter((id) => added.some((x) => x.id === id));
-    expect(all.sort()).toEqual(added.map((x) => x.id).sort());
+    const expected = added.map((x) => x.id).sort();
+    // a traditional query finds the simplified author of every book
+    expect((await found(c, '劉慈欣')).sort()).toEqual(expected);
     // the same answer through every process
     const body = { keyword: '科幻', search_scope: 'tag', page_size: 100 };
     const answers = await Promise.all([a, b, c].map((client) => client.post('/search/search_books', body)));
-    for (const answer of answers) expect(answer.status).toBe(200);
-    const ids = answers.map((answer) => (answer.body.books as { id: string }[]).map((x) => x.id).sort());
-    expect(ids[0]).toEqual(added.map((x) => x.id).sort());
-    expect(ids[1]).toEqual(ids[0]);
-    expect(ids[2]).toEqual(ids[0]);
+    const ids = answers.map((answer) =>
+      (answer.body.books as { id: string }[] | undefined)?.map((x) => x.id).sort(),
+    );
+    expect(ids).toEqual([expected, expected, expected]);
   });
 
   it('a book added through the third process is found through A and B', async () => {

@@ -3,10 +3,9 @@
  * same schemas are the source of the OpenAPI document.
  */
 import * as v from 'valibot';
+import { MAX_COUNT } from '../catalogue/limits.ts';
 
 export const MAX_MONEY = 1_000_000_000_000;
-/** Largest stock level or order count: far beyond any real shelf, and exact in Lua's doubles. */
-export const MAX_COUNT = 1_000_000_000_000;
 
 const Id = v.pipe(
   v.string(),

@@ -33,7 +33,7 @@ const CONVERTIBLE = (() => {
   return table;
 })();
 
-/** Digits in groups joined by hyphens, ten or more digits in all (an ISBN or the like). */
+/** Digits in groups joined by hyphens (an ISBN or the like once there are ten digits or more). */
 const HYPHENATED_NUMBER = /[0-9]+(?:-[0-9]+)+(?:-?x)?/g;
 
 /** Punctuation common in Chinese text that normalisation would not turn into a letter or digit. */
