@@ -53,7 +53,7 @@ export function createGuard(d: GuardDeps) {
     checkPassword,
     checkPasswordNow,
 
-    /** Checks a session token for `user`: 511 when the user does not exist, 401 when invalid. */
+    /** Checks a session token for `user`: USER_MISSING when the user does not exist, AUTH_FAILED when invalid. */
     async token(
       user: string,
       token: string | undefined,
