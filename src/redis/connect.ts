@@ -37,35 +37,67 @@ function failInFlightOnClose(node: Redis): void {
   });
 }
 
-/**
- * `prepare` runs on every client made (the service passes lua/load.ts `defineScripts`, so every
- * client can run the scripts).
- */
-export async function connectRedis(
-  config: Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'DATA_DIR'>,
-  log: (line: string) => void,
-  prepare: (client: RedisClient) => void,
-): Promise<RedisConnection> {
-  let embedded: EmbeddedRedis | undefined;
-  let make: (options?: Partial<RedisOptions>) => RedisClient;
-  let describe: string;
+type RedisConfig = Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'DATA_DIR'>;
+
+interface Target {
+  make: (options?: Partial<RedisOptions>) => RedisClient;
+  describe: string;
+  embedded?: EmbeddedRedis;
+}
+
+/** Where the configuration points: a cluster, a URL, or the embedded Redis (started here). */
+async function targetOf(config: RedisConfig, log: (line: string) => void): Promise<Target> {
   if (config.REDIS_CLUSTER_NODES) {
     const nodes = config.REDIS_CLUSTER_NODES.split(',').map((node) => {
       const at = node.lastIndexOf(':');
       return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
     });
-    make = (options) => new Cluster(nodes, { redisOptions: { ...options } });
-    describe = `Redis Cluster ${config.REDIS_CLUSTER_NODES}`;
-  } else if (config.REDIS_URL) {
-    const url = config.REDIS_URL;
-    make = (options) => new Redis(url, { ...options });
-    describe = `Redis ${new URL(url).host || new URL(url).pathname}`;
-  } else {
-    embedded = await startEmbeddedRedis(config.DATA_DIR, log);
-    const path = embedded.socket;
-    make = (options) => new Redis({ path, ...options });
-    describe = `embedded Redis on ${path}`;
+    return {
+      make: (options) => new Cluster(nodes, { redisOptions: { ...options } }),
+      describe: `Redis Cluster ${config.REDIS_CLUSTER_NODES}`,
+    };
   }
+  if (config.REDIS_URL) {
+    const url = config.REDIS_URL;
+    return {
+      make: (options) => new Redis(url, { ...options }),
+      describe: `Redis ${new URL(url).host || new URL(url).pathname}`,
+    };
+  }
+  const embedded = await startEmbeddedRedis(config.DATA_DIR, log);
+  const path = embedded.socket;
+  return {
+    make: (options) => new Redis({ path, ...options }),
+    describe: `embedded Redis on ${path}`,
+    embedded,
+  };
+}
+
+/** Resolves once the client answers a PING; rejects with the last connection error after 10 s. */
+async function reachable(client: RedisClient, lastError: () => string): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      client.ping(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(lastError() || 'no answer in 10 s')), 10_000);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * `prepare` runs on every client made (the service passes lua/load.ts `defineScripts`, so every
+ * client can run the scripts).
+ */
+export async function connectRedis(
+  config: RedisConfig,
+  log: (line: string) => void,
+  prepare: (client: RedisClient) => void,
+): Promise<RedisConnection> {
+  const { make, describe, embedded } = await targetOf(config, log);
   const duplicate = (options?: Partial<RedisOptions>) => {
     // Never resend a command after a reconnect: a script that ran before the connection dropped
     // would run twice (a top-up applied twice). Its caller sees an error instead, an unknown outcome
@@ -82,20 +114,12 @@ export async function connectRedis(
     if (error.message !== lastError) log(`redis: ${error.message}`);
     lastError = error.message;
   });
-  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    await Promise.race([
-      client.ping(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(lastError || 'no answer in 10 s')), 10_000);
-      }),
-    ]);
+    await reachable(client, () => lastError);
   } catch (error) {
     client.disconnect();
     await embedded?.stop();
     throw new Error(`cannot reach ${describe}: ${(error as Error).message}`);
-  } finally {
-    clearTimeout(timer);
   }
   return {
     client,
