@@ -2,6 +2,7 @@
  * Passwords and tokens: stored as argon2id hashes, never in clear; a cached verification never
  * outlives a password change or unregister made by another process; tokens are signed and revocable.
  */
+import { verify } from '@node-rs/argon2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOk, newUser } from './support/client.ts';
 import { type Harness, startHarness } from './support/harness.ts';
@@ -24,6 +25,10 @@ describe('password storage', () => {
     expect(hashA).toMatch(/^\$argon2id\$/);
     expect(hashA).not.toContain(a.password);
     expect(hashA).not.toBe(hashB);
+    // Each is a hash of the password itself, checked by the library, not by the code under test.
+    expect(await verify(hashA ?? '', a.password)).toBe(true);
+    expect(await verify(hashB ?? '', a.password)).toBe(true);
+    expect(await verify(hashA ?? '', `${a.password}x`)).toBe(false);
   });
 
   it('rejects a forged or altered token with 401', async () => {

@@ -96,8 +96,8 @@ describe('expiry through the BullMQ worker', () => {
         order_id: paid.order_id,
       }),
     );
-    const deadline = Date.now() + 3000;
-    while ((await o.stock()) !== 10 && Date.now() < deadline) await sleep(50);
+    const patience = Date.now() + 5000;
+    while ((await o.stock()) !== 10 && Date.now() < patience) await sleep(50);
     expect(await o.stock()).toBe(10);
     expect(await paid.stock()).toBe(7);
     const status = await c.post('/buyer/query_order_status', {
@@ -105,7 +105,12 @@ describe('expiry through the BullMQ worker', () => {
       password: o.buyer.password,
       order_id: o.order_id,
     });
-    expect(status.body.order).toMatchObject({ status: 'cancelled', cancel_reason: 'expired' });
+    const order = status.body.order as Record<string, string>;
+    expect(order).toMatchObject({ status: 'cancelled', cancel_reason: 'expired' });
+    // Within two seconds of the deadline, by the server's own timestamps.
+    const late = Date.parse(order.cancelled_at ?? '') - Date.parse(order.expires_at ?? '');
+    expect(late).toBeGreaterThanOrEqual(0);
+    expect(late).toBeLessThanOrEqual(2000);
     expect((await checkInvariants(h.redis, h.deps.keys, Date.now())).problems).toEqual([]);
   });
 });
@@ -174,6 +179,16 @@ describe('a payment racing the deadline', () => {
       });
       expect([200, 526]).toContain(o.payStatus);
       expect(status.body.order_status).toBe(o.payStatus === 200 ? 'paid' : 'cancelled');
+      // The side of the deadline each outcome was decided on, by the server's clock.
+      const order = status.body.order as Record<string, string>;
+      const [deadline, paidAt, cancelledAt] = [order.expires_at, order.paid_at, order.cancelled_at].map((t) =>
+        Date.parse(t ?? ''),
+      );
+      if (o.payStatus === 200) expect(paidAt, o.order_id).toBeLessThan(deadline ?? 0);
+      else {
+        expect(order.cancel_reason).toBe('expired');
+        expect(cancelledAt, o.order_id).toBeGreaterThanOrEqual(deadline ?? Number.NaN);
+      }
       if (o.payStatus === 200) paid++;
     }
     if (process.env.RACE_VERBOSE) console.log(`paid ${paid} of ${outcomes.length}`);

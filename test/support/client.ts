@@ -85,3 +85,17 @@ export async function expectOk(pending: Promise<Reply>): Promise<Reply> {
     throw new Error(`expected 200, got ${reply.status}: ${JSON.stringify(reply.body)}`);
   return reply;
 }
+
+/** A client that sends each request to the next of `clients` in turn (several app instances). */
+export function roundRobin(clients: Client[]): Client {
+  let next = 0;
+  const pick = (): Client => {
+    const client = clients[next++ % clients.length];
+    if (!client) throw new Error('roundRobin needs at least one client');
+    return client;
+  };
+  return {
+    post: (path, body, headers) => pick().post(path, body, headers),
+    get: (path) => pick().get(path),
+  };
+}

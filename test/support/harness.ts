@@ -79,3 +79,18 @@ export async function startHarness(overrides: HarnessOptions = {}): Promise<Harn
     },
   };
 }
+
+/**
+ * `count` app instances over the same Redis and key prefix, each built from its own dependencies: its
+ * own Redis connection and its own actor system, as separate server processes would be. Two actors
+ * for one store or user then run at once, one per instance.
+ */
+export async function startHarnesses(count: number, overrides: HarnessOptions = {}): Promise<Harness[]> {
+  const first = await startHarness(overrides);
+  const others = await Promise.all(
+    Array.from({ length: count - 1 }, () => startHarness({ ...overrides, prefix: first.prefix })),
+  );
+  return [first, ...others];
+}
+
+export const closeAll = (harnesses: Harness[]) => Promise.all(harnesses.map((h) => h.close()));
