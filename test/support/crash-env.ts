@@ -16,7 +16,7 @@ export const TIMEOUT_SECONDS = 3;
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-/** The run's seed (CRASH_SEED to replay one), offset per test so each draws its own sequence. */
+/** The run's seed (CRASH_SEED to replay a run); each test offsets it to draw its own sequence. */
 export const crashSeed = () => Number(process.env.CRASH_SEED ?? Date.now() % 100_000);
 
 /** Everything a test started, undone after it (and in afterAll) even when the test failed. */
