@@ -37,12 +37,12 @@ function parserOf<A extends string[]>(build: (...ids: A) => string, arity: A['le
 export function keySpace(prefix: string) {
   const u = (user: string) => `${prefix}:{u:${encode(user)}}`;
   const s = (store: string) => `${prefix}:{s:${encode(store)}}`;
-  const order = (buyer: string, orderId: string) => `${u(buyer)}:order:${encode(orderId)}`;
-  const store = (store: string) => `${s(store)}:store`;
-  const reservation = (store: string, orderId: string) => `${s(store)}:resv:${encode(orderId)}`;
-  const orderParts = parserOf(order, 2);
-  const storeParts = parserOf(store, 1);
-  const reservationParts = parserOf(reservation, 2);
+  const orderKey = (buyer: string, orderId: string) => `${u(buyer)}:order:${encode(orderId)}`;
+  const storeKey = (store: string) => `${s(store)}:store`;
+  const reservationKey = (store: string, orderId: string) => `${s(store)}:resv:${encode(orderId)}`;
+  const orderParts = parserOf(orderKey, 2);
+  const storeParts = parserOf(storeKey, 1);
+  const reservationParts = parserOf(reservationKey, 2);
   return {
     prefix,
     /** hash: state, pw, epoch, balance, deposited, created_at */
@@ -52,7 +52,7 @@ export function keySpace(prefix: string) {
     /** set: store ids this user tried to open (filtered by the store's owner when read) */
     userStores: (user: string) => `${u(user)}:stores`,
     /** hash per order, in the buyer's slot */
-    order,
+    order: orderKey,
     /** sorted set: the buyer's order ids by creation time */
     buyerOrders: (buyer: string) => `${u(buyer)}:orders`,
     /** set: order ids already paid out to this user as a seller */
@@ -63,7 +63,7 @@ export function keySpace(prefix: string) {
     storeIdempotency: (store: string, user: string, key: string) =>
       `${s(store)}:idem:${encode(user)}:${encode(key)}`,
     /** hash: owner, created_at */
-    store,
+    store: storeKey,
     /** hash: book id -> stock level */
     stock: (store: string) => `${s(store)}:stock`,
     /** hash: book id -> initial stock + all restocks (for the stock invariant) */
@@ -73,7 +73,7 @@ export function keySpace(prefix: string) {
     /** hash: book id -> book fields as JSON */
     books: (store: string) => `${s(store)}:books`,
     /** hash per order: buyer, state (held | released), items, amount */
-    reservation,
+    reservation: reservationKey,
     /** sorted set: the store's order ids by creation time */
     storeOrders: (store: string) => `${s(store)}:orders`,
     /** hash: book id -> book JSON (BookRecord) of the imported catalogue */
