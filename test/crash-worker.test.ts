@@ -60,7 +60,7 @@ async function eventually(done: () => boolean, ms: number) {
 
 describe('crash recovery: worker process', () => {
   it('converges when a separate worker process (WORKERS=off on the server) is SIGKILLed while expiries are due', {
-    timeout: 120_000,
+    timeout: 180_000,
   }, async () => {
     const seed = crashSeed();
     const random = prng(seed + 1);
@@ -90,17 +90,13 @@ describe('crash recovery: worker process', () => {
       heldAtKill.push(worker.heldJobs().filter((id) => burstJobs.has(id)));
       load.mark(`worker kill ${i}`);
       await worker.kill('SIGKILL');
+      // While the worker is down: every other time a server kill, and a new burst.
+      if (i % 2 === 1) load.mark(`server kill ${(i + 1) / 2}`);
       const [restarted] = await Promise.all([
-        (async () => {
-          if (i % 2 === 1) {
-            load.mark(`server kill ${(i + 1) / 2}`);
-            await server.killAndRestart(random);
-          }
-          await sleep(random() * 300);
-          // Held workers until the last kill; then the production entry, which runs every job.
-          return workerProcess(env, i < WORKER_KILLS);
-        })(),
-        (async () => addBurst(await load.burst(50)))(),
+        // Held workers until the last kill; then the production entry, which runs every job.
+        sleep(random() * 300).then(() => workerProcess(env, i < WORKER_KILLS)),
+        i % 2 === 1 ? server.killAndRestart(random) : undefined,
+        load.burst(50).then(addBurst),
       ]);
       worker = restarted;
       load.mark(`worker ${i} up`);
