@@ -33,9 +33,10 @@ describe('key parsers', () => {
         expect(keys.parseOrderKey(keys.order(buyer, orderId))).toEqual({ buyer, orderId });
   });
 
-  it('round-trips store and reservation keys for every crafted store and order id', () => {
+  it('round-trips store, books and reservation keys for every crafted store and order id', () => {
     for (const store of crafted) {
       expect(keys.parseStoreKey(keys.store(store))).toBe(store);
+      expect(keys.parseBooksKey(keys.books(store))).toBe(store);
       for (const orderId of crafted)
         expect(keys.parseReservationKey(keys.reservation(store, orderId))).toEqual({ store, orderId });
     }
@@ -49,6 +50,7 @@ describe('key parsers', () => {
     expect(keys.parseOrderKey(`${keys.order('a', 'b')}:x`)).toBeUndefined();
     expect(keys.parseStoreKey(keys.stock('s'))).toBeUndefined();
     expect(keys.parseStoreKey(other.store('s'))).toBeUndefined();
+    expect(keys.parseBooksKey(keys.catalogueBooks())).toBeUndefined();
     expect(keys.parseReservationKey(keys.storeOrders('s'))).toBeUndefined();
     expect(keys.parseReservationKey(keys.order('s', 'o'))).toBeUndefined();
   });

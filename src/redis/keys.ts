@@ -40,9 +40,11 @@ export function keySpace(prefix: string) {
   const orderKey = (buyer: string, orderId: string) => `${u(buyer)}:order:${encode(orderId)}`;
   const storeKey = (store: string) => `${s(store)}:store`;
   const reservationKey = (store: string, orderId: string) => `${s(store)}:resv:${encode(orderId)}`;
+  const booksKey = (store: string) => `${s(store)}:books`;
   const orderParts = parserOf(orderKey, 2);
   const storeParts = parserOf(storeKey, 1);
   const reservationParts = parserOf(reservationKey, 2);
+  const booksParts = parserOf(booksKey, 1);
   return {
     prefix,
     /** hash: state, pw, epoch, balance, deposited, created_at */
@@ -71,7 +73,7 @@ export function keySpace(prefix: string) {
     /** hash: book id -> price in cents */
     prices: (store: string) => `${s(store)}:prices`,
     /** hash: book id -> book fields as JSON */
-    books: (store: string) => `${s(store)}:books`,
+    books: booksKey,
     /** hash per order: buyer, state (held | released), items, amount */
     reservation: reservationKey,
     /** sorted set: the store's order ids by creation time */
@@ -101,6 +103,8 @@ export function keySpace(prefix: string) {
     },
     /** The store id of a `store` key; undefined for a key of another shape. */
     parseStoreKey: (key: string): string | undefined => storeParts(key)?.[0],
+    /** The store id of a `books` key; undefined for a key of another shape. */
+    parseBooksKey: (key: string): string | undefined => booksParts(key)?.[0],
     /** The store and order id of a `reservation` key; undefined for a key of another shape. */
     parseReservationKey(key: string): { store: string; orderId: string } | undefined {
       const [store, orderId] = reservationParts(key) ?? [];
