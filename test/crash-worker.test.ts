@@ -119,7 +119,7 @@ describe('crash recovery: worker process', () => {
     const why = report.problems.length ? await diagnose(check, keys, watch.queue, report.findings, load) : '';
     expect(report.problems, `seed ${seed}: ${load.summary()}\n  ${why}`).toEqual([]);
     // Every job a kill interrupted was found stalled and put back to wait by a later worker.
-    expect(notRecovered, `held at each kill: ${JSON.stringify(heldAtKill)}`).toEqual([]);
+    expect(notRecovered, `of ${killed.length} held at the kills`).toEqual([]);
     expect(load.ok('new_order')).toBeGreaterThan(0);
     expect(load.ok('pay')).toBeGreaterThan(0);
     expect(load.ok('confirm')).toBeGreaterThan(0);
