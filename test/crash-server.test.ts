@@ -5,9 +5,9 @@
  * src/domain/invariants.ts hold exactly and no order is stuck. Its own redis-server child, with a 3 s
  * payment deadline.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, it } from 'vitest';
 import { keySpace } from '../src/redis/keys.ts';
-import { converge, diagnose, watchQueue } from './support/crash-check.ts';
+import { converge, expectConverged, watchQueue } from './support/crash-check.ts';
 import {
   cleanUp,
   connect,
@@ -57,14 +57,6 @@ describe('crash recovery: server', () => {
       `[crash server] seed ${seed}: 5 server kills survived; load ${loadMs} ms, converged check after ${waitedMs} ms; ` +
         `${report.orders} orders; stalled jobs recovered ${watch.stalled().size}; jobs ${JSON.stringify(jobs)}\n  ${load.summary()}\n  events: ${load.events()}`,
     );
-    const why = report.problems.length ? await diagnose(check, keys, watch.queue, report.findings, load) : '';
-    expect(report.problems, `seed ${seed}: ${load.summary()}\n  ${why}`).toEqual([]);
-    // The load really placed, paid and settled orders around the kills.
-    expect(load.ok('new_order')).toBeGreaterThan(0);
-    expect(load.ok('pay')).toBeGreaterThan(0);
-    expect(load.ok('confirm')).toBeGreaterThan(0);
-    // The check read the world (an empty scan would pass every sum).
-    expect(report.orders).toBeGreaterThan(0);
-    expect(report.money.deposited).toBeGreaterThan(0);
+    await expectConverged(check, keys, watch.queue, { report, load, seed });
   });
 });

@@ -5,7 +5,8 @@
  */
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { checkInvariants, type Finding } from '../../src/domain/invariants.ts';
+import { expect } from 'vitest';
+import { checkInvariants, type Finding, type InvariantReport } from '../../src/domain/invariants.ts';
 import { jobId, QUEUE_NAME } from '../../src/jobs/catalog.ts';
 import type { Keys } from '../../src/redis/keys.ts';
 import { defer, sleep, TIMEOUT_SECONDS } from './crash-env.ts';
@@ -66,7 +67,7 @@ export function watchQueue(redis: RedisProcess, keys: Keys) {
  * For a failure message: the stored state behind each order a finding names (order hash, its
  * reservation, the seller's payout ledger, its expire/settle jobs) and what the load did to it.
  */
-export async function diagnose(
+async function diagnose(
   redis: Redis,
   keys: Keys,
   queue: Queue,
@@ -94,4 +95,25 @@ export async function diagnose(
     );
   }
   return lines.join('\n  ');
+}
+
+/**
+ * How every crash test ends: no broken invariant (the message shows the stored state behind each
+ * finding), the check read the world (an empty scan would pass every sum), and the load really
+ * placed, paid and settled orders around the kills.
+ */
+export async function expectConverged(
+  check: Redis,
+  keys: Keys,
+  queue: Queue,
+  run: { report: InvariantReport; load: Load; seed: number },
+) {
+  const { report, load, seed } = run;
+  const why = report.problems.length ? await diagnose(check, keys, queue, report.findings, load) : '';
+  expect(report.problems, `seed ${seed}: ${load.summary()}\n  ${why}`).toEqual([]);
+  expect(report.orders).toBeGreaterThan(0);
+  expect(report.money.deposited).toBeGreaterThan(0);
+  expect(load.ok('new_order')).toBeGreaterThan(0);
+  expect(load.ok('pay')).toBeGreaterThan(0);
+  expect(load.ok('confirm')).toBeGreaterThan(0);
 }

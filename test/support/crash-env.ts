@@ -78,6 +78,8 @@ export async function restartableServer(env: Record<string, string | undefined>)
   };
 }
 
+export type CrashServer = Awaited<ReturnType<typeof restartableServer>>;
+
 const heldWorkerEntry = fileURLToPath(new URL('./held-worker.ts', import.meta.url));
 
 /**
