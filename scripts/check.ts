@@ -1,8 +1,10 @@
 /**
  * `npm run check`: reads the store of record (REDIS_URL, REDIS_CLUSTER_NODES or the embedded Redis
  * under DATA_DIR, under KEY_PREFIX) and reports the money and stock invariants of DESIGN.md §5 and
- * any order stuck in a state it should have left. Exits 1 on any drift.
- *   --grace-seconds N   how long past its deadline an unpaid order may wait for the worker (default 60)
+ * any order stuck in a state it should have left or stock held for an order that was never created.
+ * Exits 1 on any drift.
+ *   --grace-seconds N   how long past its deadline an unpaid order (or a reservation with no order)
+ *                       may wait for the worker (default 60)
  */
 import { loadConfig } from '../src/config.ts';
 import { checkInvariants } from '../src/domain/invariants.ts';
@@ -25,6 +27,7 @@ try {
     keySpace(config.KEY_PREFIX),
     Date.now(),
     graceSeconds * 1000,
+    config.ORDER_TIMEOUT_SECONDS * 1000,
   );
   const { balances, escrow, deposited, pendingPayouts } = report.money;
   process.stdout.write(

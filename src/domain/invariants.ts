@@ -3,94 +3,199 @@
  * - money: Σ balances + Σ escrow of paid/shipped orders == Σ deposits − Σ withdrawals;
  * - stock: for each (store, book), supplied (initial + restocks) == stock + Σ items held, never < 0;
  * - no order stuck: no cancelled order with stock still held, no unpaid order long past its
- *   deadline, no received order whose seller was not paid.
+ *   deadline, no received order whose seller was not paid;
+ * - no stranded stock: no reservation held whose order was never created (missing, or a `void`
+ *   tombstone) once the expiry job had its chance to release it. The stock sum cannot see this one:
+ *   the stock is counted as held, so it balances while the stock is lost for good.
  * Used by tests, load runs and `npm run check`.
  */
 import type { RedisClient } from '../redis/connect.ts';
-import { decodeId as decode, type Keys } from '../redis/keys.ts';
+import type { Keys } from '../redis/keys.ts';
 import { scanKeys } from '../redis/scan.ts';
+
+/** One broken invariant, with the ids it concerns (what a diagnosis looks up next). */
+export interface Finding {
+  message: string;
+  orderId?: string;
+  buyer?: string;
+  store?: string;
+}
 
 export interface InvariantReport {
   users: number;
   orders: number;
   stores: number;
   money: { balances: number; escrow: number; deposited: number; pendingPayouts: number };
+  /** Every broken invariant, one line each (the messages of `findings`). */
   problems: string[];
+  findings: Finding[];
 }
 
-/** `graceMs`: how long past its deadline an unpaid order may wait for the expiry worker. */
+/** What the checks share while they read the key space. */
+interface Check {
+  redis: RedisClient;
+  keys: Keys;
+  now: number;
+  graceMs: number;
+  orderTimeoutMs: number;
+  money: InvariantReport['money'];
+  findings: Finding[];
+  /** Every order key read (`void` tombstones included) with its status. */
+  statuses: Map<string, string>;
+}
+
+/** How many keys are read at once (independent reads; each a single-slot command). */
+const BATCH = 64;
+
+async function inBatches<T>(items: readonly T[], each: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += BATCH) await Promise.all(items.slice(i, i + BATCH).map(each));
+}
+
+/**
+ * `graceMs`: how long past its deadline an unpaid order may wait for the expiry worker, and a
+ * reservation with no order for the expiry job that releases it.
+ * `orderTimeoutMs`: the payment deadline's length (ORDER_TIMEOUT_SECONDS): a reservation whose order
+ * was never created is released by the expiry job due that long after the reservation was made.
+ */
 export async function checkInvariants(
   redis: RedisClient,
   keys: Keys,
   now: number,
   graceMs = 60_000,
+  orderTimeoutMs = 0,
 ): Promise<InvariantReport> {
-  const p = keys.prefix;
-  const problems: string[] = [];
   const money = { balances: 0, escrow: 0, deposited: 0, pendingPayouts: 0 };
+  const c: Check = { redis, keys, now, graceMs, orderTimeoutMs, money, findings: [], statuses: new Map() };
+  const users = await checkUsers(c);
+  const orders = await checkOrders(c);
+  const stores = await checkStores(c);
+  checkMoney(c);
+  return { users, orders, stores, money, problems: c.findings.map((f) => f.message), findings: c.findings };
+}
 
-  const userKeys = await scanKeys(redis, keys.patterns.users);
-  for (const key of userKeys) {
-    const [balance, deposited] = await redis.hmget(key, 'balance', 'deposited');
-    money.balances += Number(balance ?? 0);
-    money.deposited += Number(deposited ?? 0);
-    if (Number(balance) < 0) problems.push(`negative balance in ${key}`);
-  }
+/** Sums balances and deposits; no balance below zero. Returns the number of users. */
+async function checkUsers(c: Check): Promise<number> {
+  const userKeys = await scanKeys(c.redis, c.keys.patterns.users);
+  await inBatches(userKeys, async (key) => {
+    const [balance, deposited] = await c.redis.hmget(key, 'balance', 'deposited');
+    c.money.balances += Number(balance ?? 0);
+    c.money.deposited += Number(deposited ?? 0);
+    if (Number(balance) < 0) c.findings.push({ message: `negative balance in ${key}` });
+  });
+  return userKeys.length;
+}
 
-  const held = new Map<string, number>(); // `${storeKeyTag}\0${book}` -> count held
-  const orderKeys = await scanKeys(redis, keys.patterns.orders);
+/** Reads every order (recording its status), checks each. Returns the number of real orders. */
+async function checkOrders(c: Check): Promise<number> {
   let orders = 0;
-  for (const key of orderKeys) {
-    const o = await redis.hgetall(key);
-    if (!o.status || o.status === 'void') continue;
+  await inBatches(await scanKeys(c.redis, c.keys.patterns.orders), async (key) => {
+    const ids = c.keys.parseOrderKey(key);
+    if (!ids) return;
+    const o = await c.redis.hgetall(key);
+    if (!o.status) return;
+    c.statuses.set(key, o.status);
+    if (o.status === 'void') return;
     orders++;
-    const orderId = decode(key.slice(key.lastIndexOf(':order:') + 7));
-    if (o.status === 'paid' || o.status === 'shipped') money.escrow += Number(o.escrow ?? 0);
-    if (o.status === 'unpaid' && Number(o.expires_at) + graceMs < now)
-      problems.push(`order ${orderId} unpaid long past its deadline`);
-    if (o.status === 'received' && o.seller) {
-      const credited = await redis.sismember(keys.payouts(o.seller), orderId);
-      if (!credited) {
-        money.pendingPayouts += Number(o.amount ?? 0);
-        problems.push(`order ${orderId} received but seller ${o.seller} not paid`);
-      }
-    }
-    if (o.status === 'cancelled' && o.store) {
-      const state = await redis.hget(keys.reservation(o.store, orderId), 'state');
-      if (state === 'held') problems.push(`order ${orderId} cancelled but its stock is still held`);
+    await checkOrder(c, ids.orderId, o);
+  });
+  return orders;
+}
+
+/** Escrow of a paid order; an unpaid one not long past its deadline; a received one paid out. */
+async function checkOrder(c: Check, orderId: string, o: Record<string, string>): Promise<void> {
+  const { buyer, store } = o;
+  if (o.status === 'paid' || o.status === 'shipped') c.money.escrow += Number(o.escrow ?? 0);
+  if (o.status === 'unpaid' && Number(o.expires_at) + c.graceMs < c.now)
+    c.findings.push({ message: `order ${orderId} unpaid long past its deadline`, orderId, buyer, store });
+  if (o.status === 'received' && o.seller) {
+    const credited = await c.redis.sismember(c.keys.payouts(o.seller), orderId);
+    if (!credited) {
+      c.money.pendingPayouts += Number(o.amount ?? 0);
+      const message = `order ${orderId} received but seller ${o.seller} not paid`;
+      c.findings.push({ message, orderId, buyer, store });
     }
   }
+}
 
-  const storeKeys = await scanKeys(redis, keys.patterns.stores);
+/** Per store: its held reservations, then its stock against what was supplied. Returns the count. */
+async function checkStores(c: Check): Promise<number> {
+  const storeKeys = await scanKeys(c.redis, c.keys.patterns.stores);
   for (const storeKey of storeKeys) {
-    const store = decode(storeKey.slice(`${p}:{s:`.length, storeKey.length - '}:store'.length));
-    const resvKeys = await scanKeys(redis, keys.patterns.reservations(store));
-    for (const resvKey of resvKeys) {
-      const r = await redis.hmget(resvKey, 'state', 'items');
-      if (r[0] !== 'held') continue;
-      for (const [book, count] of JSON.parse(r[1] ?? '[]') as [string, string][]) {
-        held.set(`${store}\0${book}`, (held.get(`${store}\0${book}`) ?? 0) + Number(count));
-      }
-    }
+    const store = c.keys.parseStoreKey(storeKey);
+    if (store === undefined) continue;
+    const held = await checkReservations(c, store);
     const [stock, supplied] = await Promise.all([
-      redis.hgetall(keys.stock(store)),
-      redis.hgetall(keys.supplied(store)),
+      c.redis.hgetall(c.keys.stock(store)),
+      c.redis.hgetall(c.keys.supplied(store)),
     ]);
-    for (const [book, level] of Object.entries(stock)) {
-      const h = held.get(`${store}\0${book}`) ?? 0;
-      if (Number(level) < 0) problems.push(`negative stock for ${store}/${book}`);
-      if (Number(supplied[book] ?? 0) !== Number(level) + h) {
-        problems.push(
-          `stock drift for ${store}/${book}: supplied ${supplied[book]} != stock ${level} + held ${h}`,
-        );
-      }
+    checkStock(c, store, stock, supplied, held);
+  }
+  return storeKeys.length;
+}
+
+/** The store's reservations still held, checked each against its order. Returns book → count held. */
+async function checkReservations(c: Check, store: string): Promise<Map<string, number>> {
+  const held = new Map<string, number>();
+  await inBatches(await scanKeys(c.redis, c.keys.patterns.reservations(store)), async (key) => {
+    const orderId = c.keys.parseReservationKey(key)?.orderId;
+    if (orderId === undefined) return;
+    const [state, items, buyer, createdAt] = await c.redis.hmget(
+      key,
+      'state',
+      'items',
+      'buyer',
+      'created_at',
+    );
+    if (state !== 'held') return;
+    for (const [book, count] of JSON.parse(items ?? '[]') as [string, string][])
+      held.set(book, (held.get(book) ?? 0) + Number(count));
+    await checkHeldOrder(c, { store, orderId, buyer: buyer ?? undefined }, Number(createdAt ?? 0));
+  });
+  return held;
+}
+
+/** A held reservation's order must exist and not be cancelled (or be young enough to be in flight). */
+async function checkHeldOrder(
+  c: Check,
+  ids: { store: string; orderId: string; buyer: string | undefined },
+  createdAt: number,
+): Promise<void> {
+  const { store, orderId, buyer } = ids;
+  const key = buyer === undefined ? undefined : c.keys.order(buyer, orderId);
+  // Read again when not seen by the order scan: the order may have been created since.
+  const status = key ? (c.statuses.get(key) ?? (await c.redis.hget(key, 'status'))) : null;
+  if (status === 'cancelled') {
+    c.findings.push({ message: `order ${orderId} cancelled but its stock is still held`, ...ids });
+  } else if ((!status || status === 'void') && createdAt + c.orderTimeoutMs + c.graceMs < c.now) {
+    const message = `reservation ${orderId} in ${store} held but its order is ${status || 'missing'}`;
+    c.findings.push({ message, ...ids });
+  }
+}
+
+/** supplied == stock + held for every book, and no stock below zero. */
+function checkStock(
+  c: Check,
+  store: string,
+  stock: Record<string, string>,
+  supplied: Record<string, string>,
+  held: Map<string, number>,
+): void {
+  for (const [book, level] of Object.entries(stock)) {
+    const h = held.get(book) ?? 0;
+    if (Number(level) < 0) c.findings.push({ message: `negative stock for ${store}/${book}`, store });
+    if (Number(supplied[book] ?? 0) !== Number(level) + h) {
+      const message = `stock drift for ${store}/${book}: supplied ${supplied[book]} != stock ${level} + held ${h}`;
+      c.findings.push({ message, store });
     }
   }
+}
 
-  if (money.balances + money.escrow + money.pendingPayouts !== money.deposited) {
-    problems.push(
-      `money drift: balances ${money.balances} + escrow ${money.escrow} + pending payouts ${money.pendingPayouts} != deposited ${money.deposited}`,
-    );
+/** Balances + escrow + payouts owed == net deposits. */
+function checkMoney(c: Check): void {
+  const { balances, escrow, pendingPayouts, deposited } = c.money;
+  if (balances + escrow + pendingPayouts !== deposited) {
+    c.findings.push({
+      message: `money drift: balances ${balances} + escrow ${escrow} + pending payouts ${pendingPayouts} != deposited ${deposited}`,
+    });
   }
-  return { users: userKeys.length, orders, stores: storeKeys.length, money, problems };
 }

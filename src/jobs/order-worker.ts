@@ -13,10 +13,24 @@ import { OrderRef, QUEUE_NAME } from './catalog.ts';
 /** What the worker uses: reconciling, and a log. */
 export type WorkerDeps = ReconcileDeps & { log: Logger };
 
-export function startOrderWorker(redis: RedisConnection, d: WorkerDeps, concurrency = 16) {
+export interface OrderWorkerOptions {
+  /**
+   * Awaited before each job runs. The service never sets it; a test does, to hold jobs in flight
+   * (so a kill of the process is sure to interrupt running jobs).
+   */
+  beforeJob?: (job: Job<OrderRef>) => Promise<void>;
+}
+
+export function startOrderWorker(
+  redis: RedisConnection,
+  d: WorkerDeps,
+  concurrency = 16,
+  options: OrderWorkerOptions = {},
+) {
   const worker = new Worker<OrderRef>(
     QUEUE_NAME,
     async (job: Job<OrderRef>, token?: string) => {
+      await options.beforeJob?.(job);
       const ref = v.parse(OrderRef, job.data);
       const result = await reconcile(d, ref);
       if (result.status === 'unpaid') {

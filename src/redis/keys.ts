@@ -13,9 +13,38 @@ export const decodeId = (part: string) =>
 /** Escapes the characters SCAN's MATCH treats as glob syntax. */
 const glob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
 
+/** Escapes the characters a regular expression treats as syntax. */
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The parser of the keys `build` makes: their decoded ids, in `build`'s argument order, or undefined
+ * for a key of another shape. It is derived from the builder (placeholder ids where the encoded ids
+ * go, and an encoded id never holds `{`, `}` or `:`), so the two cannot disagree.
+ */
+function parserOf<A extends string[]>(build: (...ids: A) => string, arity: A['length']) {
+  const marks = Array.from({ length: arity }, (_, i) => `\u0000${i}\u0000`);
+  let source = literal(build(...(marks as A)));
+  marks.forEach((mark, i) => {
+    source = source.replace(mark, `(?<id${i}>[^{}:]*)`);
+  });
+  const re = new RegExp(`^${source}$`);
+  return (key: string): string[] | undefined => {
+    const groups = re.exec(key)?.groups;
+    return groups && marks.map((_, i) => decodeId(groups[`id${i}`] ?? ''));
+  };
+}
+
 export function keySpace(prefix: string) {
   const u = (user: string) => `${prefix}:{u:${encode(user)}}`;
   const s = (store: string) => `${prefix}:{s:${encode(store)}}`;
+  const orderKey = (buyer: string, orderId: string) => `${u(buyer)}:order:${encode(orderId)}`;
+  const storeKey = (store: string) => `${s(store)}:store`;
+  const reservationKey = (store: string, orderId: string) => `${s(store)}:resv:${encode(orderId)}`;
+  const booksKey = (store: string) => `${s(store)}:books`;
+  const orderParts = parserOf(orderKey, 2);
+  const storeParts = parserOf(storeKey, 1);
+  const reservationParts = parserOf(reservationKey, 2);
+  const booksParts = parserOf(booksKey, 1);
   return {
     prefix,
     /** hash: state, pw, epoch, balance, deposited, created_at */
@@ -25,7 +54,7 @@ export function keySpace(prefix: string) {
     /** set: store ids this user tried to open (filtered by the store's owner when read) */
     userStores: (user: string) => `${u(user)}:stores`,
     /** hash per order, in the buyer's slot */
-    order: (buyer: string, orderId: string) => `${u(buyer)}:order:${encode(orderId)}`,
+    order: orderKey,
     /** sorted set: the buyer's order ids by creation time */
     buyerOrders: (buyer: string) => `${u(buyer)}:orders`,
     /** set: order ids already paid out to this user as a seller */
@@ -36,7 +65,7 @@ export function keySpace(prefix: string) {
     storeIdempotency: (store: string, user: string, key: string) =>
       `${s(store)}:idem:${encode(user)}:${encode(key)}`,
     /** hash: owner, created_at */
-    store: (store: string) => `${s(store)}:store`,
+    store: storeKey,
     /** hash: book id -> stock level */
     stock: (store: string) => `${s(store)}:stock`,
     /** hash: book id -> initial stock + all restocks (for the stock invariant) */
@@ -44,9 +73,9 @@ export function keySpace(prefix: string) {
     /** hash: book id -> price in cents */
     prices: (store: string) => `${s(store)}:prices`,
     /** hash: book id -> book fields as JSON */
-    books: (store: string) => `${s(store)}:books`,
+    books: booksKey,
     /** hash per order: buyer, state (held | released), items, amount */
-    reservation: (store: string, orderId: string) => `${s(store)}:resv:${encode(orderId)}`,
+    reservation: reservationKey,
     /** sorted set: the store's order ids by creation time */
     storeOrders: (store: string) => `${s(store)}:orders`,
     /** hash: book id -> book JSON (BookRecord) of the imported catalogue */
@@ -66,6 +95,20 @@ export function keySpace(prefix: string) {
       stores: `${prefix}:{s:*}:store`,
       storeBooks: `${prefix}:{s:*}:books`,
       reservations: (store: string) => `${glob(s(store))}:resv:*`,
+    },
+    /** The buyer and order id of an `order` key; undefined for a key of another shape. */
+    parseOrderKey(key: string): { buyer: string; orderId: string } | undefined {
+      const [buyer, orderId] = orderParts(key) ?? [];
+      return buyer === undefined || orderId === undefined ? undefined : { buyer, orderId };
+    },
+    /** The store id of a `store` key; undefined for a key of another shape. */
+    parseStoreKey: (key: string): string | undefined => storeParts(key)?.[0],
+    /** The store id of a `books` key; undefined for a key of another shape. */
+    parseBooksKey: (key: string): string | undefined => booksParts(key)?.[0],
+    /** The store and order id of a `reservation` key; undefined for a key of another shape. */
+    parseReservationKey(key: string): { store: string; orderId: string } | undefined {
+      const [store, orderId] = reservationParts(key) ?? [];
+      return store === undefined || orderId === undefined ? undefined : { store, orderId };
     },
     /** BullMQ prefix, with its own hash tag */
     queuePrefix: () => `${prefix}:{q:orders}`,

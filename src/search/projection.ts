@@ -14,7 +14,7 @@ import type { BookRecord } from '../catalogue/book.ts';
 import { announceChange, type Change, latestChange, readChanges } from '../catalogue/changes.ts';
 import type { Logger } from '../log.ts';
 import type { RedisClient } from '../redis/connect.ts';
-import { decodeId, type Keys } from '../redis/keys.ts';
+import type { Keys } from '../redis/keys.ts';
 import { scanKeys } from '../redis/scan.ts';
 import type { BookIndex } from './book-index.ts';
 import { openIndex, SLOTS } from './index-files.ts';
@@ -133,13 +133,12 @@ export class Projection {
 
   /** Every store's books hash and the catalogue's (store ''). */
   private async sources(): Promise<{ store: string; key: string }[]> {
-    const prefix = `${this.keys.prefix}:{s:`;
-    const storeOf = (key: string) => decodeId(key.slice(prefix.length, -'}:books'.length));
     const keys = await scanKeys(this.redis, this.keys.patterns.storeBooks);
-    return [
-      ...keys.map((key) => ({ store: storeOf(key), key })),
-      { store: '', key: this.keys.catalogueBooks() },
-    ];
+    const stores = keys.flatMap((key) => {
+      const store = this.keys.parseBooksKey(key);
+      return store === undefined ? [] : [{ store, key }];
+    });
+    return [...stores, { store: '', key: this.keys.catalogueBooks() }];
   }
 
   /**

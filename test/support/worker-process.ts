@@ -1,6 +1,7 @@
 /**
  * The order workers as their own process (`node --import tsx workers/index.ts`, what `npm run worker`
- * runs), with the given environment. Resolves once the worker logged that it runs.
+ * runs, or another entry such as test/support/held-worker.ts), with the given environment. Resolves
+ * once the worker logged that it runs.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,11 +17,14 @@ export interface WorkerProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-export async function startWorker(env: Record<string, string | undefined>): Promise<WorkerProcess> {
+export async function startWorker(
+  env: Record<string, string | undefined>,
+  entry = 'workers/index.ts',
+): Promise<WorkerProcess> {
   // LOG_LEVEL info: the worker says 'order worker running' once its Worker is created.
   const merged: Record<string, string | undefined> = { ...process.env, ...env, LOG_LEVEL: 'info' };
   const childEnv = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/index.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: root,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,133 @@
+/**
+ * Crash recovery (DESIGN.md §4, §5), the worker process: with WORKERS=off on the server, the order
+ * workers run as their own process, and a worker SIGKILLed while it runs jobs leaves them active
+ * with a lock nobody renews. The next worker must find them stalled and run them, so the store
+ * converges: the invariants of src/domain/invariants.ts hold exactly and no order is stuck.
+ *
+ * The kills are arranged, not timed: each killed worker is test/support/held-worker.ts, which holds
+ * every job it takes until it dies, and is killed only once it holds an expiry of a burst order (a
+ * burst of unpaid orders that no client touches, so nothing but a worker can end its jobs). Those
+ * jobs are sure to be in flight at the kill and to be recovered as stalled. The last worker is the
+ * production entry (workers/index.ts) and runs everything left. Its own redis-server child, with a
+ * 3 s payment deadline.
+ */
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { jobId } from '../src/jobs/catalog.ts';
+import { keySpace } from '../src/redis/keys.ts';
+import { converge, expectConverged, watchQueue } from './support/crash-check.ts';
+import {
+  type CrashServer,
+  cleanUp,
+  connect,
+  crashSeed,
+  dedicatedRedis,
+  restartableServer,
+  serviceEnv,
+  sleep,
+  TIMEOUT_SECONDS,
+  timedClient,
+  workerProcess,
+} from './support/crash-env.ts';
+import { type Load, type Order, setupWorld, startLoad } from './support/crash-load.ts';
+import { uniquePrefix } from './support/harness.ts';
+import { prng } from './support/prng.ts';
+
+afterEach(cleanUp);
+afterAll(cleanUp);
+
+const WORKER_KILLS = 4;
+
+type Worker = Awaited<ReturnType<typeof workerProcess>>;
+
+/** Resolves with the burst expiries the worker holds, once it holds any; throws after `ms`. */
+async function holdingBurstJobs(worker: Worker, burstJobs: Set<string>, ms: number): Promise<string[]> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const held = worker.heldJobs().filter((id) => burstJobs.has(id));
+    if (held.length > 0) return held;
+    if (Date.now() > deadline)
+      throw new Error(`the held worker took no burst expiry within ${ms} ms:\n${worker.output()}`);
+    await sleep(50);
+  }
+}
+
+/**
+ * The kills: a burst of unpaid orders whose expiries all come due together, 3 s later; the held
+ * worker is killed once it holds some of them, and while it is down a new burst is placed (and every
+ * other time the server is killed too). Held workers until the last kill; then the production
+ * entry, which runs every job. Returns the burst expiries held at each kill, and the last worker.
+ */
+async function killHeldWorkers(
+  first: Worker,
+  run: { env: Record<string, string | undefined>; server: CrashServer; load: Load; random: () => number },
+): Promise<{ heldAtKill: string[][]; worker: Worker }> {
+  const { env, server, load, random } = run;
+  const burstJobs = new Set<string>();
+  const addBurst = (orders: Order[]) => {
+    for (const o of orders) burstJobs.add(jobId('expire', o.order_id));
+  };
+  const heldAtKill: string[][] = [];
+  let worker = first;
+  addBurst(await load.burst(50));
+  for (let i = 1; i <= WORKER_KILLS; i++) {
+    await holdingBurstJobs(worker, burstJobs, 30_000 + TIMEOUT_SECONDS * 1000);
+    await sleep(random() * 200);
+    heldAtKill.push(worker.heldJobs().filter((id) => burstJobs.has(id)));
+    load.mark(`worker kill ${i}`);
+    await worker.kill('SIGKILL');
+    if (i % 2 === 1) load.mark(`server kill ${(i + 1) / 2}`);
+    [worker] = await Promise.all([
+      sleep(random() * 300).then(() => workerProcess(env, i < WORKER_KILLS)),
+      i % 2 === 1 ? server.killAndRestart(random) : undefined,
+      load.burst(50).then(addBurst),
+    ]);
+    load.mark(`worker ${i} up`);
+  }
+  return { heldAtKill, worker };
+}
+
+/** Polls `done` until it is true or `ms` passed (for events already written, still being read). */
+async function eventually(done: () => boolean, ms: number) {
+  const deadline = Date.now() + ms;
+  while (!done() && Date.now() < deadline) await sleep(100);
+}
+
+describe('crash recovery: worker process', () => {
+  it('converges when a separate worker process (WORKERS=off on the server) is SIGKILLed while expiries are due', {
+    timeout: 180_000,
+  }, async () => {
+    const seed = crashSeed();
+    const random = prng(seed + 1);
+    const redis = await dedicatedRedis();
+    const keys = keySpace(uniquePrefix());
+    const watch = watchQueue(redis, keys);
+    const env = serviceEnv(redis, keys.prefix, 'off');
+    const server = await restartableServer(env);
+    const first = await workerProcess(env, true);
+    const c = timedClient(server.baseUrl);
+    const world = await setupWorld(c);
+    const started = Date.now();
+
+    const load = startLoad(c, world, random, 6);
+    const { heldAtKill, worker } = await killHeldWorkers(first, { env, server, load, random });
+    await load.stop();
+    const loadMs = Date.now() - started;
+
+    const check = connect(redis);
+    const { report, waitedMs } = await converge(check, keys);
+    const jobs = await watch.counts();
+    const killed = heldAtKill.flat();
+    // The stalled events were written before the jobs could run; the reader may still be behind.
+    await eventually(() => killed.every((id) => watch.stalled().has(id)), 10_000);
+    const notRecovered = killed.filter((id) => !watch.stalled().has(id));
+    console.log(
+      `[crash worker] seed ${seed}: ${WORKER_KILLS} worker kills (burst expiries held at each: ${heldAtKill.map((h) => h.length).join(', ')}) and ` +
+        `${WORKER_KILLS / 2} server kills survived; load ${loadMs} ms, converged check after ${waitedMs} ms; ` +
+        `${report.orders} orders; stalled jobs recovered ${watch.stalled().size}; jobs ${JSON.stringify(jobs)}\n  ${load.summary()}\n  events: ${load.events()}`,
+    );
+    await expectConverged(check, keys, watch.queue, { report, load, seed });
+    // Every job a kill interrupted was found stalled and put back to wait by a later worker.
+    expect(notRecovered, `of ${killed.length} held at the kills`).toEqual([]);
+    await worker.stop();
+  });
+});
