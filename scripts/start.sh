@@ -21,7 +21,7 @@ fi
 
 # npm runs this script as `exec sh scripts/start.sh` and the server replaces it (exec below), so the
 # server is npm's own child: npm's SIGTERM reaches it, and if npm is killed outright the server dies
-# with it (see exitWithParent in src/boot.ts) instead of living on as an orphan holding the port.
+# with it (see exitWithParent in src/process.ts) instead of living on as an orphan holding the port.
 export BOOKSTORE_WATCH_PID=$PPID
 
 if [ "$1" = "deno" ]; then

@@ -3,9 +3,9 @@
  * it through @hono/node-server and Deno through `Deno.serve(app.fetch)`.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Deps } from './domain/deps.ts';
 import { DomainError } from './errors.ts';
+import { limitBody } from './http/body-limit.ts';
 import { answerFor } from './http/errors.ts';
 import { createMetrics } from './http/metrics.ts';
 import { fail } from './http/respond.ts';
@@ -23,9 +23,11 @@ export function createApp(d: Deps) {
   const app = new Hono();
   const metrics = createMetrics(d);
   app.use('*', metrics.measure);
-  app.use(
+  // Only requests that may carry a body pass the limit: a GET or HEAD keeps Hono's shorter path.
+  app.on(
+    ['POST', 'PUT', 'PATCH', 'DELETE'],
     '*',
-    bodyLimit({
+    limitBody({
       maxSize: MAX_BODY_BYTES,
       onError: (c) => fail(c, 413, `request body larger than ${MAX_BODY_BYTES} bytes`),
     }),

@@ -1,27 +1,17 @@
 /**
  * Prometheus metrics (`GET /metrics`): requests by route and status, their latency, live actors,
- * and the size of the search index. One registry per app, so several apps (tests) never collide.
+ * and the size of the search index. One registry per app, so several apps (tests) never collide; the
+ * two per-request metrics are kept by request-stats.ts (prom-client's hot path cost too much).
  */
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
 import type { Deps } from '../domain/deps.ts';
+import { RequestStats } from './request-stats.ts';
 
 export function createMetrics(d: Deps) {
   const registry = new Registry();
-  const requests = new Counter({
-    name: 'bookstore_http_requests_total',
-    help: 'HTTP requests by method, route and status',
-    labelNames: ['method', 'route', 'status'],
-    registers: [registry],
-  });
-  const duration = new Histogram({
-    name: 'bookstore_http_request_duration_seconds',
-    help: 'HTTP request latency by method and route',
-    labelNames: ['method', 'route'],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
+  const requests = new RequestStats();
   new Gauge({
     name: 'bookstore_actors_live',
     help: 'Live actors by kind',
@@ -46,15 +36,15 @@ export function createMetrics(d: Deps) {
     const started = performance.now();
     await next();
     const route = routePath(c, -1) || 'unmatched';
-    const labels = { method: c.req.method, route: route === '/*' ? 'unmatched' : route };
-    requests.inc({ ...labels, status: String(c.res.status) });
-    duration.observe(labels, (performance.now() - started) / 1000);
+    const seconds = (performance.now() - started) / 1000;
+    requests.record(c.req.method, route === '/*' ? 'unmatched' : route, c.res.status, seconds);
   };
 
   return {
     measure,
     async render(): Promise<{ body: string; contentType: string }> {
-      return { body: await registry.metrics(), contentType: registry.contentType };
+      const body = `${await registry.metrics()}${requests.render()}`;
+      return { body, contentType: registry.contentType };
     },
   };
 }
