@@ -3,9 +3,12 @@
  */
 import { serve } from '@hono/node-server';
 import { boot } from './boot.ts';
+import { runPrimary, servesHere } from './cluster.ts';
+import { loadConfig } from './config.ts';
+import { createLogger } from './log.ts';
 import { exitOnSignals, exitWithParent, retryWhileAddressInUse } from './process.ts';
 
-try {
+async function serveHere() {
   exitWithParent();
   const { app, config, log, shutdown } = await boot(process.env);
   const server = await retryWhileAddressInUse(
@@ -19,6 +22,12 @@ try {
       }),
   );
   exitOnSignals(shutdown, () => server.close());
+}
+
+try {
+  const config = loadConfig(process.env);
+  if (servesHere(config)) await serveHere();
+  else await runPrimary(config, createLogger(config.LOG_LEVEL));
 } catch (error) {
   process.stderr.write(`bookstore: ${(error as Error).message}\n`);
   process.exit(1);
