@@ -39,8 +39,6 @@ export function createCoreDeps(redis: RedisClient, config: CoreConfig, log: Logg
   return { redis, keys, scripts: scriptCalls(keys), actors, log, now: () => Date.now() };
 }
 
-export type CoreDeps = ReturnType<typeof createCoreDeps>;
-
 export async function createDeps(
   redis: RedisClient,
   config: DepsConfig,

@@ -27,7 +27,7 @@ export const Kind = {
 } as const;
 
 export type ErrorCode =
-  | Exclude<ScriptCode, typeof Code.OK | typeof Code.NOOP>
+  | Exclude<ScriptCode, typeof Code.OK | typeof Code.NOOP | typeof Code.IDEM_DONE>
   | (typeof Kind)[keyof typeof Kind];
 
 /** What a request was about, to name the offending ids in messages. */

@@ -73,7 +73,6 @@ const table: Record<ErrorCode, Entry> = {
     status: 409,
     message: (a) => `the request with Idempotency-Key ${a.key} is still running; retry shortly`,
   },
-  [Code.IDEM_DONE]: { status: 500, message: () => 'internal error (an idempotent replay was not answered)' },
   [Kind.BUSY]: {
     status: 503,
     message: () => 'server busy: too many requests for this entity; nothing was changed',

@@ -15,7 +15,8 @@ import { runScript } from '../lua/call.ts';
 import { Code } from '../lua/codes.ts';
 import type { IdemMark } from '../lua/scripts.ts';
 
-export type AppEnv = { Variables: { idem: IdemMark | undefined } };
+/** `idem`: the mark effect scripts record; `tokenChecked`: the user whose token this request proved. */
+export type AppEnv = { Variables: { idem: IdemMark | undefined; tokenChecked: string | undefined } };
 
 /** How long a first request may run before a repeat is taken as new (it died). */
 const LEASE_MS = 30_000;
@@ -35,7 +36,10 @@ export function idempotent(d: Deps, options: { token?: boolean } = {}): Middlewa
     }
     if (typeof user !== 'string' || user.length === 0) return next();
     // Token endpoints: only the user's own session may see a replay.
-    if (options.token) await d.guard.token(user, c.req.header('token'));
+    if (options.token) {
+      await d.guard.token(user, c.req.header('token'));
+      c.set('tokenChecked', user);
+    }
 
     const fingerprint = createHash('sha256').update(c.req.path).update('\n').update(raw).digest('hex');
     const begun = await runScript(d.redis, d.scripts.idemBegin(user, key, fingerprint, LEASE_MS));

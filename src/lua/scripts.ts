@@ -9,7 +9,7 @@ import { orderScripts } from './scripts/order.ts';
 import { storeScripts } from './scripts/store.ts';
 
 export type { IdemMark } from './scripts/idem.ts';
-export { answering, IDEMPOTENCY_TTL_MS } from './scripts/idem.ts';
+export { answering } from './scripts/idem.ts';
 export type { OrderDraft } from './scripts/order.ts';
 
 export function scriptCalls(k: Keys) {

@@ -10,13 +10,14 @@ import { parseBody } from '../http/body.ts';
 import { type AppEnv, idempotent } from '../http/idempotency.ts';
 import { ok } from '../http/respond.ts';
 import { schemas } from '../http/schemas.ts';
+import { requireToken } from '../http/token.ts';
 
 export function buyerRoutes(d: Deps) {
   const app = new Hono<AppEnv>();
   const once = idempotent(d);
   app.post('/new_order', idempotent(d, { token: true }), async (c) => {
     const b = await parseBody(c, schemas.newOrder);
-    await d.guard.token(b.user_id, c.req.header('token'));
+    await requireToken(d, c, b.user_id);
     return ok(c, { order_id: await orders.newOrder(d, b.user_id, b.store_id, b.books, c.get('idem')) });
   });
   for (const path of ['/pay_to_platform', '/payment']) {

@@ -12,19 +12,20 @@ import { parseBody } from '../http/body.ts';
 import { type AppEnv, idempotent } from '../http/idempotency.ts';
 import { ok } from '../http/respond.ts';
 import { schemas } from '../http/schemas.ts';
+import { requireToken } from '../http/token.ts';
 
 export function sellerRoutes(d: Deps) {
   const once = idempotent(d, { token: true });
   return new Hono<AppEnv>()
     .post('/create_store', once, async (c) => {
       const b = await parseBody(c, schemas.createStore);
-      await d.guard.token(b.user_id, c.req.header('token'));
+      await requireToken(d, c, b.user_id);
       await stores.createStore(d, b.user_id, b.store_id, c.get('idem'));
       return ok(c);
     })
     .post('/add_book', once, async (c) => {
       const b = await parseBody(c, schemas.addBook);
-      await d.guard.token(b.user_id, c.req.header('token'));
+      await requireToken(d, c, b.user_id);
       const blobs = (b.book_info.pictures ?? []).map((text, n) => {
         const bytes = Buffer.from(text, 'base64');
         if (bytes.length === 0) throw invalid(`book_info.pictures.${n}`, 'must not be empty');
@@ -37,13 +38,13 @@ export function sellerRoutes(d: Deps) {
     })
     .post('/add_stock_level', once, async (c) => {
       const b = await parseBody(c, schemas.addStockLevel);
-      await d.guard.token(b.user_id, c.req.header('token'));
+      await requireToken(d, c, b.user_id);
       await stores.addStockLevel(d, b.user_id, b.store_id, b.book_id, b.add_stock_level, c.get('idem'));
       return ok(c);
     })
     .post('/ship', once, async (c) => {
       const b = await parseBody(c, schemas.ship);
-      await d.guard.token(b.user_id, c.req.header('token'));
+      await requireToken(d, c, b.user_id);
       await orders.ship(d, b.user_id, b.store_id, b.order_id);
       return ok(c);
     })
