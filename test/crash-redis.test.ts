@@ -5,21 +5,9 @@
  * stuck. Its own redis-server child, with a 3 s payment deadline.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { keySpace } from '../src/redis/keys.ts';
 import { converge, expectConverged, watchQueue } from './support/crash-check.ts';
-import {
-  cleanUp,
-  connect,
-  crashSeed,
-  dedicatedRedis,
-  restartableServer,
-  serviceEnv,
-  sleep,
-  timedClient,
-} from './support/crash-env.ts';
+import { cleanUp, connect, crashScene, sleep } from './support/crash-env.ts';
 import { setupWorld, startLoad } from './support/crash-load.ts';
-import { uniquePrefix } from './support/harness.ts';
-import { prng } from './support/prng.ts';
 
 afterEach(cleanUp);
 afterAll(cleanUp);
@@ -28,12 +16,7 @@ describe('crash recovery: Redis', () => {
   it('converges after Redis itself is SIGKILLed mid-load and restarted from its AOF', {
     timeout: 90_000,
   }, async () => {
-    const seed = crashSeed();
-    const random = prng(seed + 2);
-    const redis = await dedicatedRedis();
-    const keys = keySpace(uniquePrefix());
-    const server = await restartableServer(serviceEnv(redis, keys.prefix, 'inline'));
-    const c = timedClient(server.baseUrl);
+    const { seed, random, redis, keys, server, client: c } = await crashScene(2, 'inline');
     const world = await setupWorld(c);
     const started = Date.now();
 

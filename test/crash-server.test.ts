@@ -6,21 +6,9 @@
  * payment deadline.
  */
 import { afterAll, afterEach, describe, it } from 'vitest';
-import { keySpace } from '../src/redis/keys.ts';
 import { converge, expectConverged, watchQueue } from './support/crash-check.ts';
-import {
-  cleanUp,
-  connect,
-  crashSeed,
-  dedicatedRedis,
-  restartableServer,
-  serviceEnv,
-  sleep,
-  timedClient,
-} from './support/crash-env.ts';
+import { cleanUp, connect, crashScene, sleep } from './support/crash-env.ts';
 import { setupWorld, startLoad } from './support/crash-load.ts';
-import { uniquePrefix } from './support/harness.ts';
-import { prng } from './support/prng.ts';
 
 afterEach(cleanUp);
 afterAll(cleanUp);
@@ -29,13 +17,8 @@ describe('crash recovery: server', () => {
   it('converges after the server is SIGKILLed at random moments under a concurrent load', {
     timeout: 120_000,
   }, async () => {
-    const seed = crashSeed();
-    const random = prng(seed);
-    const redis = await dedicatedRedis();
-    const keys = keySpace(uniquePrefix());
+    const { seed, random, redis, keys, server, client: c } = await crashScene(0, 'inline');
     const watch = watchQueue(redis, keys);
-    const server = await restartableServer(serviceEnv(redis, keys.prefix, 'inline'));
-    const c = timedClient(server.baseUrl);
     const world = await setupWorld(c);
     const started = Date.now();
 

@@ -13,24 +13,17 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { jobId } from '../src/jobs/catalog.ts';
-import { keySpace } from '../src/redis/keys.ts';
 import { converge, expectConverged, watchQueue } from './support/crash-check.ts';
 import {
   type CrashServer,
   cleanUp,
   connect,
-  crashSeed,
-  dedicatedRedis,
-  restartableServer,
-  serviceEnv,
+  crashScene,
   sleep,
   TIMEOUT_SECONDS,
-  timedClient,
   workerProcess,
 } from './support/crash-env.ts';
 import { type Load, type Order, setupWorld, startLoad } from './support/crash-load.ts';
-import { uniquePrefix } from './support/harness.ts';
-import { prng } from './support/prng.ts';
 
 afterEach(cleanUp);
 afterAll(cleanUp);
@@ -96,15 +89,9 @@ describe('crash recovery: worker process', () => {
   it('converges when a separate worker process (WORKERS=off on the server) is SIGKILLed while expiries are due', {
     timeout: 180_000,
   }, async () => {
-    const seed = crashSeed();
-    const random = prng(seed + 1);
-    const redis = await dedicatedRedis();
-    const keys = keySpace(uniquePrefix());
+    const { seed, random, redis, keys, env, server, client: c } = await crashScene(1, 'off');
     const watch = watchQueue(redis, keys);
-    const env = serviceEnv(redis, keys.prefix, 'off');
-    const server = await restartableServer(env);
     const first = await workerProcess(env, true);
-    const c = timedClient(server.baseUrl);
     const world = await setupWorld(c);
     const started = Date.now();
 

@@ -6,7 +6,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { keySpace } from '../../src/redis/keys.ts';
 import { type Client, clientFor } from './client.ts';
+import { uniquePrefix } from './harness.ts';
+import { prng } from './prng.ts';
 import { type RedisProcess, startRedis } from './redis-process.ts';
 import { type ServerProcess, startServer } from './server-process.ts';
 import { startWorker, type WorkerProcess } from './worker-process.ts';
@@ -94,4 +97,18 @@ export async function workerProcess(
   defer(() => worker.kill('SIGKILL'));
   const heldJobs = () => [...worker.output().matchAll(/^held (\S+)$/gm)].map((m) => m[1] ?? '');
   return { ...worker, heldJobs };
+}
+
+/**
+ * What every crash test starts from: its seed (CRASH_SEED repeats a run; `seedOffset` keeps the
+ * tests' random sequences apart), its own Redis, a fresh key space, and the server with its client.
+ */
+export async function crashScene(seedOffset: number, workers: 'inline' | 'off') {
+  const seed = crashSeed();
+  const random = prng(seed + seedOffset);
+  const redis = await dedicatedRedis();
+  const keys = keySpace(uniquePrefix());
+  const env = serviceEnv(redis, keys.prefix, workers);
+  const server = await restartableServer(env);
+  return { seed, random, redis, keys, env, server, client: timedClient(server.baseUrl) };
 }
