@@ -3,7 +3,6 @@
  * embedded one), wires the dependencies, starts the in-process workers unless WORKERS=off, and
  * builds the app. `shutdown` undoes it all in reverse.
  */
-import type { Worker } from 'bullmq';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { createDeps } from './deps.ts';
@@ -17,7 +16,7 @@ export async function boot(env: Record<string, string | undefined>) {
   const log = createLogger(config.LOG_LEVEL);
   const redis = await connectRedis(config, (line) => log.info(line), defineScripts);
   const deps = await createDeps(redis.client, config, log);
-  const worker: Worker | undefined = config.WORKERS === 'inline' ? startOrderWorker(redis, deps) : undefined;
+  const worker = config.WORKERS === 'inline' ? startOrderWorker(redis, deps) : undefined;
   const app = createApp(deps);
   log.info('service ready', { redis: redis.describe, workers: config.WORKERS });
   let closing: Promise<void> | undefined;

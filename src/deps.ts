@@ -9,6 +9,7 @@ import { loadTokenSecret, TokenSigner } from './auth/tokens.ts';
 import { BlobStore } from './catalogue/blobs.ts';
 import type { Config } from './config.ts';
 import type { Deps, Logger } from './domain/deps.ts';
+import { DeadlineDrops } from './domain/expiry.ts';
 import { createOrderQueue } from './jobs/queue.ts';
 import { scriptCalls } from './lua/scripts.ts';
 import type { RedisClient } from './redis/connect.ts';
@@ -52,6 +53,7 @@ export async function createDeps(
   );
   const cache = new VerificationCache(config.PASSWORD_CACHE_SECONDS * 1000);
   const queue = createOrderQueue(redis, keys);
+  const deadlines = new DeadlineDrops(core);
   // Blocking stream reads need a connection of their own. (The narrowing is for the type checker:
   // the two classes' `duplicate` signatures differ, so the union's cannot be called.)
   const tail: RedisClient = redis instanceof Cluster ? redis.duplicate() : redis.duplicate();
@@ -72,12 +74,14 @@ export async function createDeps(
     tokens,
     cache,
     queue,
+    deadlines,
     catalogue,
     blobs: new BlobStore(config.DATA_DIR),
     async close() {
       closed = true;
       actors.stopAll();
       catalogue.stop();
+      await deadlines.close();
       await queue.close();
     },
   };

@@ -162,7 +162,13 @@ describe('script calls against Redis', () => {
     const open = s.createStore('batch-store', 'owner', 1);
     const taken = s.createStore('batch-store', 'other', 2);
     // No order lines: the script's HMGET has no field, so Redis fails this script alone.
-    const broken = s.reserveStock('batch-store', { orderId: 'o', buyer: 'b', now: 1, lines: [] });
+    const broken = s.reserveStock('batch-store', {
+      orderId: 'o',
+      buyer: 'b',
+      now: 1,
+      deadline: 2,
+      lines: [],
+    });
     const restock = s.addStockLevel('batch-store', 'owner', 'missing-book', 1);
     const results = await sendCalls(h.redis, [open, taken, broken, restock]);
     const decoded = (i: number, call: { decode(raw: unknown): unknown }) => {
@@ -176,7 +182,13 @@ describe('script calls against Redis', () => {
   });
 
   it("refuses a reply that is not of the script's shape instead of reading it by position", () => {
-    const call = h.deps.scripts.reserveStock('s', { orderId: 'o', buyer: 'b', now: 1, lines: [['x', 1]] });
+    const call = h.deps.scripts.reserveStock('s', {
+      orderId: 'o',
+      buyer: 'b',
+      now: 1,
+      deadline: 2,
+      lines: [['x', 1]],
+    });
     expect(() => call.decode('OK')).toThrow(/unexpected reply of script reserveStock/);
     expect(() => call.decode([])).toThrow(/unexpected reply/);
   });

@@ -32,6 +32,7 @@ describe('invariants after a crash', () => {
         orderId,
         buyer: buyer.user_id,
         now: reservedAt,
+        deadline: reservedAt + TIMEOUT_MS,
         lines: [['b', 3]],
       }),
     );

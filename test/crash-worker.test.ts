@@ -5,14 +5,14 @@
  * converges: the invariants of src/domain/invariants.ts hold exactly and no order is stuck.
  *
  * The kills are arranged, not timed: each killed worker is test/support/held-worker.ts, which holds
- * every job it takes until it dies, and is killed only once it holds an expiry of a burst order (a
- * burst of unpaid orders that no client touches, so nothing but a worker can end its jobs). Those
- * jobs are sure to be in flight at the kill and to be recovered as stalled. The last worker is the
- * production entry (workers/index.ts) and runs everything left. Its own redis-server child, with a
- * 3 s payment deadline.
+ * every job it takes until it dies, and is killed only once it holds a sweep job scheduled after a
+ * burst's deadline (a burst of unpaid orders that no client touches, so nothing but a sweep can end
+ * them). Those jobs are sure to be in flight at the kill and to be recovered as stalled. The last
+ * worker is the production entry (workers/index.ts) and runs everything left. Its own redis-server
+ * child, with a 3 s payment deadline.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { jobId } from '../src/jobs/catalog.ts';
+import { sweepSchedulerId } from '../src/jobs/catalog.ts';
 import { converge, expectConverged, watchQueue } from './support/crash-check.ts';
 import {
   type CrashServer,
@@ -32,40 +32,51 @@ const WORKER_KILLS = 4;
 
 type Worker = Awaited<ReturnType<typeof workerProcess>>;
 
-/** Resolves with the burst expiries the worker holds, once it holds any; throws after `ms`. */
-async function holdingBurstJobs(worker: Worker, burstJobs: Set<string>, ms: number): Promise<string[]> {
+/** The time a sweep job was scheduled for, from its id (`repeat:<scheduler id>:<ms>`); NaN for others. */
+function sweepTime(jobId: string): number {
+  const prefix = `repeat:${sweepSchedulerId(0).replace(/\d+$/, '')}`;
+  return jobId.startsWith(prefix) ? Number(jobId.slice(jobId.lastIndexOf(':') + 1)) : Number.NaN;
+}
+
+/** The sweep jobs the worker holds that were scheduled at or after `dueAt`. */
+const sweepsHeldAfter = (worker: Worker, dueAt: number) =>
+  worker.heldJobs().filter((id) => sweepTime(id) >= dueAt);
+
+/** Resolves with the sweeps after `dueAt` the worker holds, once it holds any; throws after `ms`. */
+async function holdingSweepsAfter(worker: Worker, dueAt: number, ms: number): Promise<string[]> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const held = worker.heldJobs().filter((id) => burstJobs.has(id));
+    const held = sweepsHeldAfter(worker, dueAt);
     if (held.length > 0) return held;
     if (Date.now() > deadline)
-      throw new Error(`the held worker took no burst expiry within ${ms} ms:\n${worker.output()}`);
+      throw new Error(`the held worker took no sweep after the burst's deadline within ${ms} ms:\n${worker.output()}`);
     await sleep(50);
   }
 }
 
 /**
- * The kills: a burst of unpaid orders whose expiries all come due together, 3 s later; the held
- * worker is killed once it holds some of them, and while it is down a new burst is placed (and every
- * other time the server is killed too). Held workers until the last kill; then the production
- * entry, which runs every job. Returns the burst expiries held at each kill, and the last worker.
+ * The kills: a burst of unpaid orders whose deadlines all come together, 3 s later; the held worker
+ * is killed once it holds a sweep due after them, and while it is down a new burst is placed (and
+ * every other time the server is killed too). Held workers until the last kill; then the production
+ * entry, which runs every job. Returns the sweeps held at each kill, and the last worker.
  */
 async function killHeldWorkers(
   first: Worker,
   run: { env: Record<string, string | undefined>; server: CrashServer; load: Load; random: () => number },
 ): Promise<{ heldAtKill: string[][]; worker: Worker }> {
   const { env, server, load, random } = run;
-  const burstJobs = new Set<string>();
-  const addBurst = (orders: Order[]) => {
-    for (const o of orders) burstJobs.add(jobId('expire', o.order_id));
+  // The latest deadline of the latest burst (every order of it was placed before this was taken).
+  let dueAt = 0;
+  const addBurst = (_orders: Order[]) => {
+    dueAt = Date.now() + TIMEOUT_SECONDS * 1000;
   };
   const heldAtKill: string[][] = [];
   let worker = first;
   addBurst(await load.burst(50));
   for (let i = 1; i <= WORKER_KILLS; i++) {
-    await holdingBurstJobs(worker, burstJobs, 30_000 + TIMEOUT_SECONDS * 1000);
+    await holdingSweepsAfter(worker, dueAt, 30_000 + TIMEOUT_SECONDS * 1000);
     await sleep(random() * 200);
-    heldAtKill.push(worker.heldJobs().filter((id) => burstJobs.has(id)));
+    heldAtKill.push(sweepsHeldAfter(worker, dueAt));
     load.mark(`worker kill ${i}`);
     await worker.kill('SIGKILL');
     if (i % 2 === 1) load.mark(`server kill ${(i + 1) / 2}`);
@@ -108,7 +119,7 @@ describe('crash recovery: worker process', () => {
     await eventually(() => killed.every((id) => watch.stalled().has(id)), 10_000);
     const notRecovered = killed.filter((id) => !watch.stalled().has(id));
     console.log(
-      `[crash worker] seed ${seed}: ${WORKER_KILLS} worker kills (burst expiries held at each: ${heldAtKill.map((h) => h.length).join(', ')}) and ` +
+      `[crash worker] seed ${seed}: ${WORKER_KILLS} worker kills (sweeps after a burst's deadline held at each: ${heldAtKill.map((h) => h.length).join(', ')}) and ` +
         `${WORKER_KILLS / 2} server kills survived; load ${loadMs} ms, converged check after ${waitedMs} ms; ` +
         `${report.orders} orders; stalled jobs recovered ${watch.stalled().size}; jobs ${JSON.stringify(jobs)}\n  ${load.summary()}\n  events: ${load.events()}`,
     );

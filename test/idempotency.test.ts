@@ -152,9 +152,13 @@ describe('Idempotency-Key', () => {
       .update(JSON.stringify(body))
       .digest('hex');
     // What the first request got through before dying: begin, then the whole order with its mark.
-    const begun = await runScript(h.redis, h.deps.scripts.idemBegin(buyer.user_id, key, fingerprint, 30_000));
+    const proof = await h.deps.guard.proof(buyer.user_id, buyer.token);
+    const begun = await runScript(
+      h.redis,
+      h.deps.scripts.idemBegin(buyer.user_id, key, fingerprint, 30_000, proof),
+    );
     expect(begun.code).toBe(Code.OK);
-    const orderId = await newOrder(h.deps, buyer.user_id, store_id, body.books, {
+    const orderId = await newOrder(h.deps, buyer.user_id, store_id, body.books, proof, {
       user: buyer.user_id,
       key,
       answer: JSON.stringify({ code: 200, message: 'ok' }),

@@ -6,7 +6,7 @@
 import { DomainError, expectOk } from '../errors.ts';
 import { runScript } from '../lua/call.ts';
 import { Code } from '../lua/codes.ts';
-import type { ScriptCalls } from '../lua/scripts.ts';
+import type { ScriptCalls, TokenProof } from '../lua/scripts.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import type { Keys } from '../redis/keys.ts';
 import { type VerificationCache, verifyPassword } from './passwords.ts';
@@ -49,21 +49,38 @@ export function createGuard(d: GuardDeps) {
     return checkPassword(user, password, unknown);
   }
 
+  /** A token proof still valid in Redis: the user active at its epoch, the token not revoked. */
+  async function checkProof(user: string, proof: TokenProof): Promise<void> {
+    expectOk(await runScript(d.redis, d.scripts.authToken(user, proof.epoch, proof.tokenId)), {
+      user_id: user,
+    });
+  }
+
   return {
     checkPassword,
     checkPasswordNow,
 
-    /** Checks a session token for `user`: USER_MISSING when the user does not exist, AUTH_FAILED when invalid. */
-    async token(
-      user: string,
-      token: string | undefined,
-    ): Promise<{ epoch: string; id: string; expires: number }> {
+    /**
+     * The proof a session token gives for `user`, checked in the process only (signature, user,
+     * expiry): a script that acts on it checks its epoch and revocation in Redis. A token that fails
+     * here is refused at once (USER_MISSING when the user does not exist, else AUTH_FAILED).
+     */
+    async proof(user: string, token: string | undefined): Promise<TokenProof & { expires: number }> {
       const claims = d.tokens.read(token, user, d.now());
-      expectOk(await runScript(d.redis, d.scripts.authToken(user, claims?.e ?? '', claims?.j ?? '')), {
-        user_id: user,
-      });
-      if (!claims) throw unauthorized(user);
-      return { epoch: claims.e, id: claims.j, expires: claims.x };
+      if (!claims) {
+        await checkProof(user, { epoch: '', tokenId: '' });
+        throw unauthorized(user);
+      }
+      return { epoch: claims.e, tokenId: claims.j, expires: claims.x };
+    },
+
+    checkProof,
+
+    /** Checks a session token for `user` in full (one round trip): for endpoints whose script does not. */
+    async token(user: string, token: string | undefined): Promise<TokenProof & { expires: number }> {
+      const proof = await this.proof(user, token);
+      await checkProof(user, proof);
+      return proof;
     },
 
     /**

@@ -26,6 +26,8 @@ export interface Deps {
   tokens: TokenSigner;
   cache: VerificationCache;
   queue: FollowUps;
+  /** drops paid orders' payment deadlines in the background (expiry.ts) */
+  deadlines: { drop(store: string, orderId: string): void };
   /** the search index of this process, kept current with the books in Redis */
   catalogue: Projection;
   /** book pictures, by content hash */

@@ -4,8 +4,8 @@
 import { DomainError } from '../errors.ts';
 import { Code } from '../lua/codes.ts';
 import type { Deps } from './deps.ts';
+import { sweepAll } from './expiry.ts';
 import { type OrderView, orderView, type Page, pageRange } from './order-view.ts';
-import { reconcile } from './reconcile.ts';
 
 async function readOrder(d: Deps, buyer: string, orderId: string) {
   const [epoch, hash] = await Promise.all([
@@ -44,13 +44,4 @@ export async function queryBuyerAllOrders(d: Deps, user: string, password: strin
 }
 
 /** Cancels now every unpaid order past its deadline; returns how many this call cancelled. */
-export async function autoCancelExpiredOrders(d: Deps, limit = 1000): Promise<number> {
-  const due = await d.queue.dueExpiries(d.now(), limit);
-  let cancelled = 0;
-  for (const { ref, remove } of due) {
-    const result = await reconcile(d, ref);
-    if (result.expiredNow) cancelled++;
-    if (result.status !== 'unpaid') await remove();
-  }
-  return cancelled;
-}
+export const autoCancelExpiredOrders = (d: Deps): Promise<number> => sweepAll(d);

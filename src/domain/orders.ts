@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { expectOk } from '../errors.ts';
 import { Code } from '../lua/codes.ts';
-import { answering, type IdemMark } from '../lua/scripts.ts';
+import { answering, type IdemMark, type TokenProof } from '../lua/scripts.ts';
 import type { Deps } from './deps.ts';
 import { payOut, reconcile } from './reconcile.ts';
 
@@ -16,45 +16,36 @@ export function sumLines(books: { id: string; count: number }[]): [string, numbe
   return [...lines];
 }
 
-/** Codes of a reservation refused before any stock moved: its expiry job has nothing to guard. */
-const REFUSED_BEFORE_STOCK_MOVED: number[] = [Code.STORE_MISSING, Code.BOOK_MISSING, Code.STOCK_LOW];
-
-/** Places an order for an authenticated buyer; returns its id. */
+/**
+ * Places an order for a buyer whose token signature was verified (`proof`); returns its id. Two
+ * sequential round trips: (1) reserve the stock in the store's slot, recording the payment deadline
+ * there for the expiry sweep; (2) record the order in the buyer's slot, where the token's epoch and
+ * revocation are checked. A refused token then gets the reservation released at once.
+ */
 export async function newOrder(
   d: Deps,
   user: string,
   store: string,
   books: { id: string; count: number }[],
+  proof: TokenProof,
   idem?: IdemMark,
 ) {
   const orderId = randomUUID();
   const about = { user_id: user, store_id: store, order_id: orderId };
   const now = d.now();
-  const timeoutMs = d.config.ORDER_TIMEOUT_SECONDS * 1000;
+  const deadline = now + d.config.ORDER_TIMEOUT_SECONDS * 1000;
   const ref = { orderId, buyer: user, store };
-  // (1) the expiry job first: the payment deadline and the backstop if this process dies mid-way.
-  await d.queue.scheduleExpiry(ref, timeoutMs);
-  // (2) reserve the stock in the store's slot.
   const reserved = await d.actors.send(
-    d.scripts.reserveStock(store, { orderId, buyer: user, now, lines: sumLines(books) }),
+    d.scripts.reserveStock(store, { orderId, buyer: user, now, deadline, lines: sumLines(books) }),
   );
-  if (REFUSED_BEFORE_STOCK_MOVED.includes(reserved.code)) d.queue.cancelExpiry(orderId);
+  // A refusal answers for the token first (an unknown user is 511 before a missing store is 513).
+  if (reserved.code !== Code.OK) await d.guard.checkProof(user, proof);
   const { owner, amount, itemsJson } = expectOk(reserved, about);
-  // (3) record the order in the buyer's slot.
-  const draft = {
-    orderId,
-    buyer: user,
-    store,
-    seller: owner,
-    itemsJson,
-    amount,
-    now,
-    deadline: now + timeoutMs,
-  };
+  const draft = { orderId, buyer: user, store, seller: owner, itemsJson, amount, now, deadline };
   const created = await d.actors
-    .continue(d.scripts.createOrder(draft, answering(idem, { order_id: orderId })))
+    .continue(d.scripts.createOrder(draft, proof, answering(idem, { order_id: orderId })))
     .catch(async (error: unknown) => {
-      // Outcome unknown (timeout, Redis error): settle it now; the expiry job is the backstop.
+      // Outcome unknown (timeout, Redis error): settle it now; the expiry sweep is the backstop.
       await reconcile(d, ref).catch(() => {});
       throw error;
     });
@@ -78,8 +69,8 @@ export async function payToPlatform(
     const store = await d.redis.hget(d.keys.order(user, orderId), 'store');
     if (store) await reconcile(d, { orderId, buyer: user, store });
   }
-  expectOk(reply, { user_id: user, order_id: orderId });
-  d.queue.cancelExpiry(orderId);
+  const { store } = expectOk(reply, { user_id: user, order_id: orderId });
+  d.deadlines.drop(store, orderId);
 }
 
 export async function cancelOrder(d: Deps, user: string, password: string, orderId: string, idem?: IdemMark) {
@@ -88,7 +79,6 @@ export async function cancelOrder(d: Deps, user: string, password: string, order
   );
   const { store } = expectOk(reply, { user_id: user, order_id: orderId });
   await reconcile(d, { orderId, buyer: user, store });
-  d.queue.cancelExpiry(orderId);
 }
 
 export async function confirmReceipt(

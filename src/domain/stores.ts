@@ -5,6 +5,7 @@ import { DomainError, expectOk } from '../errors.ts';
 import { Code } from '../lua/codes.ts';
 import type { IdemMark } from '../lua/scripts.ts';
 import type { Deps } from './deps.ts';
+import { registerStore } from './expiry.ts';
 import { type OrderView, orderView, type Page, pageRange } from './order-view.ts';
 
 /**
@@ -17,8 +18,9 @@ export type ListingDeps = Pick<Deps, 'redis' | 'keys' | 'scripts' | 'actors' | '
 
 /** Opens a store for an authenticated user. */
 export async function createStore(d: ListingDeps, user: string, store: string, idem?: IdemMark) {
-  // The user's store set is written first, as intent; readers keep only stores the user owns.
-  await d.redis.sadd(d.keys.userStores(user), store);
+  // The user's store set and the expiry sweep's list are written first, as intent; readers keep
+  // only stores the user owns, and the sweep finds nothing due in a store that was not created.
+  await Promise.all([d.redis.sadd(d.keys.userStores(user), store), registerStore(d, store)]);
   const reply = await d.actors.send(d.scripts.createStore(store, user, d.now(), idem));
   if (reply.code === Code.STORE_EXISTS && reply.owner !== user) {
     await d.redis.srem(d.keys.userStores(user), store);

@@ -7,11 +7,14 @@ import * as v from 'valibot';
 import { invalid } from '../errors.ts';
 
 export async function parseBody<S extends v.GenericSchema>(c: Context, schema: S): Promise<v.InferOutput<S>> {
-  let body: unknown;
-  try {
-    body = await c.req.json();
-  } catch {
-    throw invalid('body', 'not valid JSON');
+  // The Idempotency-Key middleware parsed it already when the request carries a key.
+  let body: unknown = c.get('json');
+  if (body === undefined) {
+    try {
+      body = await c.req.json();
+    } catch {
+      throw invalid('body', 'not valid JSON');
+    }
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw invalid('body', 'must be a JSON object');

@@ -15,14 +15,29 @@ import { runScript } from '../lua/call.ts';
 import { Code } from '../lua/codes.ts';
 import type { IdemMark } from '../lua/scripts.ts';
 
-/** `idem`: the mark effect scripts record; `tokenChecked`: the user whose token this request proved. */
-export type AppEnv = { Variables: { idem: IdemMark | undefined; tokenChecked: string | undefined } };
+/**
+ * `idem`: the mark effect scripts record; `tokenChecked`: the user whose token this request proved;
+ * `json`: the body as the middleware parsed it (parseBody takes it instead of parsing again).
+ */
+export type AppEnv = {
+  Variables: { idem: IdemMark | undefined; tokenChecked: string | undefined; json: unknown };
+};
 
 /** How long a first request may run before a repeat is taken as new (it died). */
 const LEASE_MS = 30_000;
 const OK_ANSWER = JSON.stringify({ code: 200, message: 'ok' });
 
-export function idempotent(d: Deps, options: { token?: boolean } = {}): MiddlewareHandler<AppEnv> {
+export interface IdempotencyOptions {
+  /** a token endpoint: the token is checked (in the same round trip) before a replay is shown */
+  token?: boolean;
+  /**
+   * The route's effect scripts record its 200 answer under the key themselves (answering, in the
+   * user's slot), so a 200 needs no second write.
+   */
+  recordedByScript?: boolean;
+}
+
+export function idempotent(d: Deps, options: IdempotencyOptions = {}): MiddlewareHandler<AppEnv> {
   return async function idempotency(c, next) {
     const key = c.req.header('idempotency-key');
     if (key === undefined) return next();
@@ -30,19 +45,22 @@ export function idempotent(d: Deps, options: { token?: boolean } = {}): Middlewa
     const raw = await c.req.text();
     let user: unknown;
     try {
-      user = (JSON.parse(raw) as { user_id?: unknown })?.user_id;
+      const json: unknown = JSON.parse(raw);
+      c.set('json', json);
+      user = (json as { user_id?: unknown })?.user_id;
     } catch {
       // malformed JSON: the handler answers 530
     }
     if (typeof user !== 'string' || user.length === 0) return next();
-    // Token endpoints: only the user's own session may see a replay.
-    if (options.token) {
-      await d.guard.token(user, c.req.header('token'));
-      c.set('tokenChecked', user);
-    }
+    // Token endpoints: only the user's own session may see a replay (checked by idemBegin).
+    const proof = options.token ? await d.guard.proof(user, c.req.header('token')) : undefined;
 
     const fingerprint = createHash('sha256').update(c.req.path).update('\n').update(raw).digest('hex');
-    const begun = await runScript(d.redis, d.scripts.idemBegin(user, key, fingerprint, LEASE_MS));
+    const begun = await runScript(d.redis, d.scripts.idemBegin(user, key, fingerprint, LEASE_MS, proof));
+    if (begun.code === Code.USER_MISSING || begun.code === Code.AUTH_FAILED) {
+      throw new DomainError(begun.code, { user_id: user });
+    }
+    if (proof) c.set('tokenChecked', user);
     if (begun.code === Code.IDEM_CONFLICT || begun.code === Code.IDEM_RUNNING) {
       throw new DomainError(begun.code, { user_id: user, key });
     }
@@ -56,6 +74,7 @@ export function idempotent(d: Deps, options: { token?: boolean } = {}): Middlewa
     c.set('idem', { user, key, answer: OK_ANSWER });
     await next();
     const status = c.res.status;
+    if (status === 200 && options.recordedByScript) return;
     // 500 and 503 changed nothing (or, on a timeout, what they changed is marked by its script):
     // forget the key so the client may send the request again.
     const keep = status !== 500 && status !== 503;

@@ -1,7 +1,6 @@
 /**
- * The producer side of the "orders" queue (BullMQ, with its own hash-tagged prefix): schedules an
- * order's expiry at its payment deadline, removes it once paid or cancelled, and lists expiries that
- * are due (for the auto-cancel endpoint).
+ * The producer side of the "orders" queue (BullMQ, with its own hash-tagged prefix): schedules the
+ * payout backstop of a receipt and removes it once the seller is paid.
  */
 import { Queue } from 'bullmq';
 import type { FollowUps } from '../domain/follow-ups.ts';
@@ -34,17 +33,8 @@ export function createOrderQueue(
 
   return {
     queue,
-    scheduleExpiry: (ref: OrderRef, delayMs: number) => schedule('expire', ref, delayMs),
-    cancelExpiry: (orderId: string) => unschedule('expire', orderId),
     scheduleSettle: (ref: OrderRef) => schedule('settle', ref, jobCatalog.settle.delayMs),
     cancelSettle: (orderId: string) => unschedule('settle', orderId),
-    /** Expiry jobs whose time has come, oldest first (at most `limit`). */
-    async dueExpiries(now: number, limit: number): Promise<{ ref: OrderRef; remove(): Promise<unknown> }[]> {
-      const jobs = await queue.getJobs(['delayed', 'wait', 'prioritized'], 0, limit - 1, true);
-      return jobs
-        .filter((job) => job?.name === 'expire' && job.timestamp + (job.opts.delay ?? 0) <= now)
-        .map((job) => ({ ref: job.data, remove: () => job.remove().catch(() => undefined) }));
-    },
     close: () => queue.close(),
   };
 }

@@ -23,9 +23,13 @@ type Draft = [orderId: V, buyer: V, store: V, seller: V, itemsJson: V, amount: V
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     idemBegin(
-      ...a: [record: K, fingerprint: V, leaseMs: V]
+      ...a: [record: K, user: K, revoked: K, fingerprint: V, leaseMs: V, epoch: V, tokenId: V]
     ): Result<
-      [C['OK']] | [C['IDEM_CONFLICT']] | [C['IDEM_RUNNING']] | [C['IDEM_DONE'], string, string],
+      | [C['OK']]
+      | [C['USER_MISSING'] | C['AUTH_FAILED']]
+      | [C['IDEM_CONFLICT']]
+      | [C['IDEM_RUNNING']]
+      | [C['IDEM_DONE'], string, string],
       Context
     >;
     idemFinish(
@@ -76,9 +80,11 @@ declare module 'ioredis' {
         prices: K,
         reservation: K,
         storeOrders: K,
+        due: K,
         orderId: V,
         buyer: V,
         now: V,
+        deadline: V,
         ...lines: V[],
       ]
     ): Result<
@@ -88,18 +94,30 @@ declare module 'ioredis' {
       | [C['INVALID'], field: string],
       Context
     >;
-    releaseReservation(...a: [reservation: K, stock: K]): Result<[C['OK']] | [C['NOOP']], Context>;
+    releaseReservation(
+      ...a: [reservation: K, stock: K, due: K, orderId: V]
+    ): Result<[C['OK']] | [C['NOOP']], Context>;
     checkShipment(
       ...a: [store: K, reservation: K, owner: V]
     ): Result<[C['OK'], buyer: string] | [C['STORE_MISSING'] | C['NOT_OWNER'] | C['ORDER_MISSING']], Context>;
 
     createOrder(
-      ...a: [order: K, buyerOrders: K, idemKey: K, ...Draft, ...Answer]
-    ): Result<[C['OK']] | [C['ABORTED']], Context>;
+      ...a: [
+        user: K,
+        revoked: K,
+        order: K,
+        buyerOrders: K,
+        idemKey: K,
+        epoch: V,
+        tokenId: V,
+        ...Draft,
+        ...Answer,
+      ]
+    ): Result<[C['OK']] | [C['USER_MISSING'] | C['AUTH_FAILED'] | C['ABORTED']], Context>;
     payToPlatform(
       ...a: [user: K, order: K, idemKey: K, epoch: V, now: V, ...Answer]
     ): Result<
-      | [C['OK']]
+      | [C['OK'], store: string]
       | [C['CANCELLED'], expiredNow?: 1]
       | [C['USER_MISSING'] | C['AUTH_FAILED'] | C['ORDER_MISSING'] | C['ALREADY_PAID'] | C['BALANCE_LOW']],
       Context

@@ -12,7 +12,7 @@
     ARGV[3] success answer to record under the Idempotency-Key ('' when none)
     ARGV[4] how long to keep it (ms)
   Output:
-    {0} paid
+    {0, store} paid (the store's id, to drop the order's payment deadline there)
     {1} user missing, {2} auth failed, {10} no such order, {15} cancelled, {15, 1} cancelled by this
     call (past its deadline), {16} paid already, {11} balance too low
 ]]
@@ -22,7 +22,7 @@ local userKey, orderKey = KEYS[1], KEYS[2]
 local status, failed = buyerOrder(userKey, orderKey, ARGV[1])
 if failed then return {failed} end
 if status ~= 'unpaid' then return {16} end
-local order = redis.call('HMGET', orderKey, 'amount', 'expires_at')
+local order = redis.call('HMGET', orderKey, 'amount', 'expires_at', 'store')
 if tonumber(order[2]) <= tonumber(ARGV[2]) then
   redis.call('HSET', orderKey, 'status', 'cancelled', 'cancelled_at', ARGV[2], 'cancel_reason', 'expired')
   return {15, 1}
@@ -31,4 +31,4 @@ if tonumber(redis.call('HGET', userKey, 'balance')) < tonumber(order[1]) then re
 redis.call('HINCRBY', userKey, 'balance', '-' .. order[1])
 redis.call('HSET', orderKey, 'status', 'paid', 'escrow', order[1], 'paid_at', ARGV[2])
 markApplied(KEYS[3], ARGV[3], ARGV[4])
-return {0}
+return {0, order[3]}

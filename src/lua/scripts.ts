@@ -10,7 +10,7 @@ import { storeScripts } from './scripts/store.ts';
 
 export type { IdemMark } from './scripts/idem.ts';
 export { answering } from './scripts/idem.ts';
-export type { OrderDraft } from './scripts/order.ts';
+export type { OrderDraft, TokenProof } from './scripts/order.ts';
 
 export function scriptCalls(k: Keys) {
   return { ...accountScripts(k), ...storeScripts(k), ...orderScripts(k) };

@@ -78,6 +78,10 @@ export function keySpace(prefix: string) {
     reservation: reservationKey,
     /** sorted set: the store's order ids by creation time */
     storeOrders: (store: string) => `${s(store)}:orders`,
+    /** sorted set: the store's order ids by payment deadline, until paid or released (the expiry sweep's work list) */
+    due: (store: string) => `${s(store)}:due`,
+    /** set: the stores of one expiry sweep shard (domain/expiry.ts) */
+    sweepStores: (shard: number) => `${prefix}:{sweep:${shard}}:stores`,
     /** hash: book id -> book JSON (BookRecord) of the imported catalogue */
     catalogueBooks: () => `${prefix}:{cat}:books`,
     /** stream of catalogue changes (`store`, `book`; store '' for the imported catalogue) */

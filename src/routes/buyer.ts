@@ -10,18 +10,20 @@ import { parseBody } from '../http/body.ts';
 import { type AppEnv, idempotent } from '../http/idempotency.ts';
 import { ok } from '../http/respond.ts';
 import { schemas } from '../http/schemas.ts';
-import { requireToken } from '../http/token.ts';
 
 export function buyerRoutes(d: Deps) {
   const app = new Hono<AppEnv>();
   const once = idempotent(d);
-  app.post('/new_order', idempotent(d, { token: true }), async (c) => {
+  app.post('/new_order', idempotent(d, { token: true, recordedByScript: true }), async (c) => {
     const b = await parseBody(c, schemas.newOrder);
-    await requireToken(d, c, b.user_id);
-    return ok(c, { order_id: await orders.newOrder(d, b.user_id, b.store_id, b.books, c.get('idem')) });
+    // The signature here; the epoch and revocation in the script that records the order.
+    const proof = await d.guard.proof(b.user_id, c.req.header('token'));
+    const orderId = await orders.newOrder(d, b.user_id, b.store_id, b.books, proof, c.get('idem'));
+    return ok(c, { order_id: orderId });
   });
+  const payOnce = idempotent(d, { recordedByScript: true });
   for (const path of ['/pay_to_platform', '/payment']) {
-    app.post(path, once, async (c) => {
+    app.post(path, payOnce, async (c) => {
       const b = await parseBody(c, schemas.payToPlatform);
       await orders.payToPlatform(d, b.user_id, b.password, b.order_id, c.get('idem'));
       return ok(c);

@@ -65,7 +65,7 @@ export function watchQueue(redis: RedisProcess, keys: Keys) {
 
 /**
  * For a failure message: the stored state behind each order a finding names (order hash, its
- * reservation, the seller's payout ledger, its expire/settle jobs) and what the load did to it.
+ * reservation, the seller's payout ledger, its settle job, its entry in the sweep's list) and what the load did to it.
  */
 async function diagnose(
   redis: Redis,
@@ -82,16 +82,13 @@ async function diagnose(
     const store = finding.store ?? order.store;
     const resv = store === undefined ? {} : await redis.hgetall(keys.reservation(store, orderId));
     const credited = order.seller ? await redis.sismember(keys.payouts(order.seller), orderId) : undefined;
-    const jobs = await Promise.all(
-      (['expire', 'settle'] as const).map(
-        async (name) => `${name}: ${await queue.getJobState(jobId(name, orderId))}`,
-      ),
-    );
+    const settle = await queue.getJobState(jobId('settle', orderId));
+    const due = store === undefined ? null : await redis.zscore(keys.due(store), orderId);
     const { items: _items, ...orderFields } = order;
     const { items: _resvItems, ...resvFields } = resv;
     lines.push(
       `${finding.message}\n    order ${JSON.stringify(orderFields)}\n    reservation ${JSON.stringify(resvFields)}` +
-        `\n    credited ${credited}; jobs ${jobs.join(', ')}\n    load: ${(load.trace.get(orderId) ?? []).join('; ')}`,
+        `\n    credited ${credited}; settle job: ${settle}; deadline in the sweep's list: ${due}\n    load: ${(load.trace.get(orderId) ?? []).join('; ')}`,
     );
   }
   return lines.join('\n  ');

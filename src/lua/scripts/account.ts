@@ -15,11 +15,27 @@ export interface TokenClaims {
 
 export function accountScripts(k: Keys) {
   return {
-    idemBegin: (user: string, key: string, fingerprint: string, leaseMs: number) =>
+    /** `proof`: the session token to check first, on a token endpoint. */
+    idemBegin: (
+      user: string,
+      key: string,
+      fingerprint: string,
+      leaseMs: number,
+      proof?: { epoch: string; tokenId: string },
+    ) =>
       scriptCall(
         'idemBegin',
         userEntity(user),
-        (r) => r.idemBegin(k.idempotency(user, key), fingerprint, leaseMs),
+        (r) =>
+          r.idemBegin(
+            k.idempotency(user, key),
+            k.user(user),
+            k.revoked(user),
+            fingerprint,
+            leaseMs,
+            proof?.epoch ?? '',
+            proof?.tokenId ?? '',
+          ),
         (raw) =>
           raw[0] === Code.IDEM_DONE ? { code: raw[0], status: raw[1], body: raw[2] } : { code: raw[0], key },
       ),

@@ -19,6 +19,12 @@ export interface OrderDraft {
   deadline: number;
 }
 
+/** The session token a new order was asked with (its signature already verified). */
+export interface TokenProof {
+  epoch: string;
+  tokenId: string;
+}
+
 /** An order step the buyer takes with a verified password. */
 export interface BuyerStep {
   buyer: string;
@@ -30,7 +36,7 @@ export interface BuyerStep {
 export function orderScripts(k: Keys) {
   const keysOf = (s: BuyerStep) => [k.user(s.buyer), k.order(s.buyer, s.orderId)] as const;
   return {
-    createOrder: (d: OrderDraft, idem?: IdemMark) => {
+    createOrder: (d: OrderDraft, proof: TokenProof, idem?: IdemMark) => {
       const m = userMark(k, d.buyer, idem);
       const draft = [
         d.orderId,
@@ -47,9 +53,13 @@ export function orderScripts(k: Keys) {
         userEntity(d.buyer),
         (r) =>
           r.createOrder(
+            k.user(d.buyer),
+            k.revoked(d.buyer),
             k.order(d.buyer, d.orderId),
             k.buyerOrders(d.buyer),
             m.record,
+            proof.epoch,
+            proof.tokenId,
             ...draft,
             m.answer,
             m.ttlMs,
@@ -63,7 +73,10 @@ export function orderScripts(k: Keys) {
         'payToPlatform',
         userEntity(s.buyer),
         (r) => r.payToPlatform(...keysOf(s), m.record, s.epoch, s.now, m.answer, m.ttlMs),
-        (raw) => (raw[0] === Code.CANCELLED ? { code: raw[0], expiredNow: raw[1] === 1 } : { code: raw[0] }),
+        (raw) => {
+          if (raw[0] === Code.OK) return { code: raw[0], store: raw[1] };
+          return raw[0] === Code.CANCELLED ? { code: raw[0], expiredNow: raw[1] === 1 } : { code: raw[0] };
+        },
       );
     },
     cancelOrder: (s: BuyerStep, idem?: IdemMark) => {

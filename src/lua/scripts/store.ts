@@ -21,6 +21,8 @@ export interface Reservation {
   orderId: string;
   buyer: string;
   now: number;
+  /** the payment deadline (ms), kept in the store's slot for the expiry sweep */
+  deadline: number;
   /** distinct book ids with their counts */
   lines: [string, number][];
 }
@@ -72,7 +74,17 @@ export function storeScripts(k: Keys) {
       return scriptCall(
         'reserveStock',
         storeEntity(store),
-        (r) => r.reserveStock(...keys, k.storeOrders(store), a.orderId, a.buyer, a.now, ...a.lines.flat()),
+        (r) =>
+          r.reserveStock(
+            ...keys,
+            k.storeOrders(store),
+            k.due(store),
+            a.orderId,
+            a.buyer,
+            a.now,
+            a.deadline,
+            ...a.lines.flat(),
+          ),
         (raw) => {
           switch (raw[0]) {
             case Code.OK:
@@ -92,7 +104,7 @@ export function storeScripts(k: Keys) {
       scriptCall(
         'releaseReservation',
         storeEntity(store),
-        (r) => r.releaseReservation(k.reservation(store, orderId), k.stock(store)),
+        (r) => r.releaseReservation(k.reservation(store, orderId), k.stock(store), k.due(store), orderId),
         (raw) => ({ code: Code.OK, released: raw[0] === Code.OK }),
       ),
     checkShipment: (store: string, owner: string, orderId: string) =>

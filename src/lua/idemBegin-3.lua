@@ -1,17 +1,30 @@
 #!lua
 --[[
   Starts a request carrying an Idempotency-Key: records it as running (for `leaseMs`, after which a
-  request that died is forgotten), or tells how an earlier request with this key stands.
+  request that died is forgotten), or tells how an earlier request with this key stands. On a token
+  endpoint it first checks the session token (signature already checked in the process), so only
+  the user's own live session may see a replay, in the same round trip.
   Input:
     KEYS[1] idempotency record (hash, in the user's slot)
+    KEYS[2] user hash
+    KEYS[3] revoked token ids (sorted set)
     ARGV[1] fingerprint of the request (path and body)
     ARGV[2] lease (ms)
+    ARGV[3] epoch carried by the token ('' on an endpoint without a token: no check)
+    ARGV[4] token id
   Output:
     {0} new: go ahead
+    {1} user missing, {2} auth failed (token endpoints only)
     {22} the key was used with another request
     {23} the first request with this key is still running
     {24, status, body} done: replay this answer
 ]]
+--@include checkUser
+if ARGV[3] ~= '' then
+  local failed = checkUser(KEYS[2], ARGV[3])
+  if failed then return {failed} end
+  if redis.call('ZSCORE', KEYS[3], ARGV[4]) then return {2} end
+end
 local record = redis.call('HMGET', KEYS[1], 'fp', 'state', 'status', 'body')
 if not record[1] and not record[2] then
   redis.call('HSET', KEYS[1], 'fp', ARGV[1], 'state', 'running')

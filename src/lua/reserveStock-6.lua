@@ -1,29 +1,33 @@
 #!lua
 --[[
-  Reserves stock for every line of a new order, all lines or none, at the listed prices.
+  Reserves stock for every line of a new order, all lines or none, at the listed prices, and records
+  the payment deadline in the store's slot: the durable intent that the expiry sweep finds even when
+  the order is never created (the process died before that step).
   Input:
     KEYS[1] store hash
     KEYS[2] stock (book id -> level)
     KEYS[3] prices (book id -> cents)
     KEYS[4] reservation hash of this order
     KEYS[5] store's order index (sorted set)
+    KEYS[6] store's payment deadlines (sorted set: order id -> deadline), swept by the expiry workers
     ARGV[1] order id
     ARGV[2] buyer user id
     ARGV[3] now (ms)
-    ARGV[4..] pairs: book id, count (ids distinct, counts >= 1)
+    ARGV[4] payment deadline (ms)
+    ARGV[5..] pairs: book id, count (ids distinct, counts >= 1)
   Output:
     {0, owner, amount, itemsJSON}  itemsJSON = [[bookId, count, price], ...] as strings
     {4} store missing, {7, bookId} book missing, {9, bookId} stock too low,
     {19, 'order_id'} order id reused, {19, 'books'} order amount past 2^53 - 1
 ]]
-local storeKey, stockKey, pricesKey, resvKey, indexKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local storeKey, stockKey, pricesKey, resvKey, indexKey, dueKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local owner = redis.call('HGET', storeKey, 'owner')
 if not owner then return {4} end
 if redis.call('EXISTS', resvKey) == 1 then return {19, 'order_id'} end
 
-local lines = (#ARGV - 3) / 2
+local lines = (#ARGV - 4) / 2
 local ids = {}
-for i = 1, lines do ids[i] = ARGV[2 + 2 * i] end
+for i = 1, lines do ids[i] = ARGV[3 + 2 * i] end
 local prices = redis.call('HMGET', pricesKey, unpack(ids))
 local stock = redis.call('HMGET', stockKey, unpack(ids))
 for i = 1, lines do
@@ -31,7 +35,7 @@ for i = 1, lines do
 end
 local amount = 0
 for i = 1, lines do
-  local count = tonumber(ARGV[3 + 2 * i])
+  local count = tonumber(ARGV[4 + 2 * i])
   if tonumber(stock[i] or '0') < count then return {9, ids[i]} end
   amount = amount + tonumber(prices[i]) * count
 end
@@ -39,7 +43,7 @@ if amount > 9007199254740991 then return {19, 'books'} end
 
 local items = {}
 for i = 1, lines do
-  local bookId, count = ids[i], ARGV[3 + 2 * i]
+  local bookId, count = ids[i], ARGV[4 + 2 * i]
   redis.call('HINCRBY', stockKey, bookId, -tonumber(count))
   items[i] = {bookId, count, prices[i]}
 end
@@ -48,4 +52,5 @@ local amountText = string.format('%d', amount)
 redis.call('HSET', resvKey, 'buyer', ARGV[2], 'state', 'held', 'items', itemsJson, 'amount', amountText,
   'created_at', ARGV[3])
 redis.call('ZADD', indexKey, ARGV[3], ARGV[1])
+redis.call('ZADD', dueKey, ARGV[4], ARGV[1])
 return {0, owner, amountText, itemsJson}

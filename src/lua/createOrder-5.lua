@@ -1,0 +1,42 @@
+#!lua
+--[[
+  Records a new unpaid order in the buyer's slot, after its stock was reserved in the store's slot.
+  The session token that asked for it is checked here (its signature was checked in the process
+  before anything moved): the user exists and is active at the token's epoch, and the token is not
+  revoked. Refuses when the order key already exists: a tombstone means the expiry follow-up gave up
+  on this order and released its stock.
+  Input:
+    KEYS[1] buyer's user hash
+    KEYS[2] buyer's revoked token ids (sorted set)
+    KEYS[3] order hash
+    KEYS[4] buyer's order index (sorted set)
+    KEYS[5] idempotency record of the request in this slot (any key of the slot when it has none)
+    ARGV[1] epoch carried by the token
+    ARGV[2] token id
+    ARGV[3] order id
+    ARGV[4] buyer user id
+    ARGV[5] store id
+    ARGV[6] seller (store owner) user id
+    ARGV[7] items JSON
+    ARGV[8] amount (cents)
+    ARGV[9] now (ms)
+    ARGV[10] payment deadline (ms)
+    ARGV[11] success answer to record under the Idempotency-Key ('' when none)
+    ARGV[12] how long to keep it (ms)
+  Output:
+    {0} created
+    {1} user missing, {2} auth failed (closed account, password changed, logged out): nothing written
+    {20} aborted: the order was given up meanwhile
+]]
+--@include checkUser
+--@include idempotency
+local failed = checkUser(KEYS[1], ARGV[1])
+if failed then return {failed} end
+if redis.call('ZSCORE', KEYS[2], ARGV[2]) then return {2} end
+local orderKey = KEYS[3]
+if redis.call('EXISTS', orderKey) == 1 then return {20} end
+redis.call('HSET', orderKey, 'status', 'unpaid', 'buyer', ARGV[4], 'store', ARGV[5], 'seller', ARGV[6],
+  'items', ARGV[7], 'amount', ARGV[8], 'escrow', '0', 'created_at', ARGV[9], 'expires_at', ARGV[10])
+redis.call('ZADD', KEYS[4], ARGV[9], ARGV[3])
+markApplied(KEYS[5], ARGV[11], ARGV[12])
+return {0}
