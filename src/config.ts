@@ -27,7 +27,7 @@ const EnvSchema = v.object({
   ASK_TIMEOUT_MS: int(5000, 1),
   PASSWORD_CACHE_SECONDS: int(60, 0),
   WORKERS: v.optional(v.picklist(['inline', 'off']), 'inline'),
-  /** server processes sharing the port on Node (src/cluster.ts) */
+  /** server processes sharing the port (src/server-processes.ts) */
   WEB_CONCURRENCY: int(1, 1),
   LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
 });

@@ -3,10 +3,11 @@
  */
 import { serve } from '@hono/node-server';
 import { boot } from './boot.ts';
-import { runPrimary, servesHere } from './cluster.ts';
+import { runNodePrimary } from './cluster.ts';
 import { loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { exitOnSignals, exitWithParent, retryWhileAddressInUse } from './process.ts';
+import { servesHere } from './server-processes.ts';
 
 async function serveHere() {
   exitWithParent();
@@ -27,7 +28,7 @@ async function serveHere() {
 try {
   const config = loadConfig(process.env);
   if (servesHere(config)) await serveHere();
-  else await runPrimary(config, createLogger(config.LOG_LEVEL));
+  else await runNodePrimary(config, createLogger(config.LOG_LEVEL));
 } catch (error) {
   process.stderr.write(`bookstore: ${(error as Error).message}\n`);
   process.exit(1);

@@ -1,10 +1,11 @@
 /**
  * Runs a bench against its own children: a throwaway redis-server (no persistence, listening only on
  * a Unix socket in a temporary directory, unless an external Redis URL is given) and the real server
- * on Node on 127.0.0.1 (port BENCH_PORT, or a free one), started after an optional `prepare` step
- * against Redis. Both are stopped when the bench ends, when it throws (with the server's last output)
- * and on Ctrl-C or SIGTERM (exit 130). The body's problems come back with the server's own: an exit,
- * warnings or errors in its output, a broken invariant in the store of record (`checkInvariants`).
+ * on Node (on Deno with BENCH_RUNTIME=deno) on 127.0.0.1 (port BENCH_PORT, or a free one), started
+ * after an optional `prepare` step against Redis. Both are stopped when the bench ends, when it throws
+ * (with the server's last output) and on Ctrl-C or SIGTERM (exit 130). The body's problems come back
+ * with the server's own: an exit, warnings or errors in its output, a broken invariant in the store of
+ * record (`checkInvariants`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -41,6 +42,7 @@ export interface Stack {
 }
 
 const PORT = intEnv('BENCH_PORT', 0, 0) || undefined;
+const RUNTIME = process.env.BENCH_RUNTIME === 'deno' ? 'deno' : 'node';
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves once the child has exited. */
 function waitExit(child: ChildProcess, graceMs: number): Promise<void> {
@@ -120,7 +122,7 @@ export async function runWithStack(opts: StackOptions, body: (stack: Stack) => P
     const redisUrl = opts.redisUrl ?? (redisChild?.url as string);
     redis = new Redis(redisUrl);
     await opts.prepare?.(redis);
-    const start = () => startServer('node', { ...opts.env, REDIS_URL: redisUrl }, PORT, opts.readyTimeoutMs);
+    const start = () => startServer(RUNTIME, { ...opts.env, REDIS_URL: redisUrl }, PORT, opts.readyTimeoutMs);
     server = await start();
     const problems: string[] = [];
     const stack: Stack = {
