@@ -101,8 +101,9 @@ export function logRatios(runs: readonly Run[]): void {
     const mem =
       current.memory && base.memory ? ratio(current.memory.bytesPerOrder, base.memory.bytesPerOrder) : '-';
     const openP99 = ratio(p99(current.open?.log.pairLatencies), p99(base.open?.log.pairLatencies));
+    const note = base.procs > 1 && base.processes <= 1 ? ' (the base ran one process)' : '';
     log(
-      `  ${current.runtime} x${current.procs}: current/base  pairs/s ${ratio(peak(current), peak(base))}   Redis CPU/pair ${ratio(wc.cpuUs, wb.cpuUs)}   EVALSHA/pair ${ratio(wc.evalsha, wb.evalsha)}   commands/pair ${ratio(wc.commands, wb.commands)}   open p99 pair ${openP99}   bytes/paid order ${mem}`,
+      `  ${current.runtime} x${current.procs}${note}: current/base  pairs/s ${ratio(peak(current), peak(base))}   Redis CPU/pair ${ratio(wc.cpuUs, wb.cpuUs)}   EVALSHA/pair ${ratio(wc.evalsha, wb.evalsha)}   commands/pair ${ratio(wc.commands, wb.commands)}   open p99 pair ${openP99}   bytes/paid order ${mem}`,
     );
   }
 }
