@@ -1,20 +1,19 @@
 /**
  * Checkout pairs in an open loop: pair i is due at start + i / rate and its new_order is sent then,
- * whether or not earlier pairs have been answered (over a pool of keep-alive connections; a request
- * waiting for a free connection waits on the clock). Its pay is sent as soon as the new_order
- * answers. Latencies count from the scheduled times, so falling behind shows in the figures instead
- * of slowing the load (no coordinated omission): new_order from the pair's due time, pay from the
- * new_order's answer (when it was due to go), the pair from its due time to the pay's answer. The
- * run ends when every pair sent has been answered.
+ * whether or not earlier pairs have been answered (over a pool of keep-alive connections,
+ * lib/raw-http.ts; a request waiting for a free connection waits on the clock). Its pay is sent as
+ * soon as the new_order answers. Latencies count from the scheduled times, so falling behind shows
+ * in the figures instead of slowing the load (no coordinated omission): new_order from the pair's due
+ * time, pay from the new_order's answer (when it was due to go), the pair from its due time to the
+ * pay's answer. The run ends when every pair sent has been answered.
  */
-import http from 'node:http';
 import * as api from '../scenarios/api.ts';
 import { type CheckoutWorld, orderRequest, pairPlan, payRequest, succeeded } from '../scenarios/checkout.ts';
 import type { Sequence } from './checkout-closed.ts';
 import { sleep } from './common.ts';
-import { sendOne } from './paced.ts';
 import { type PairLog, type RunFacts, recordAnswer } from './pair-log.ts';
 import { type CpuPids, withCpu } from './proc.ts';
+import { RawPool } from './raw-http.ts';
 
 export interface OpenOptions {
   url: string;
@@ -29,8 +28,7 @@ export interface OpenOptions {
 }
 
 async function run(o: OpenOptions): Promise<RunFacts> {
-  const url = new URL(o.url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections });
+  const pool = new RawPool(new URL(o.url), o.connections);
   const facts: RunFacts = { seconds: o.seconds, errors: 0, timeouts: 0 };
   const failed = (e: Error) => {
     facts.errors++;
@@ -39,7 +37,7 @@ async function run(o: OpenOptions): Promise<RunFacts> {
   const pair = async (due: number) => {
     const plan = pairPlan(o.seq.next++, o.world);
     o.log.newOrder.sent++;
-    const created = await sendOne(agent, url, orderRequest(plan), true);
+    const created = await pool.send(orderRequest(plan));
     if (created instanceof Error) return failed(created);
     const t1 = performance.now();
     const reply = api.parseReply(created.body);
@@ -49,7 +47,7 @@ async function run(o: OpenOptions): Promise<RunFacts> {
     if (!ordered || !orderId) return;
     o.log.created?.push(orderId);
     o.log.pay.sent++;
-    const paid = await sendOne(agent, url, payRequest(plan, orderId), true);
+    const paid = await pool.send(payRequest(plan, orderId));
     if (paid instanceof Error) return failed(paid);
     const t2 = performance.now();
     const ok = succeeded(paid.status, api.parseReply(paid.body));
@@ -69,7 +67,7 @@ async function run(o: OpenOptions): Promise<RunFacts> {
     inFlight.push(pair(due));
   }
   await Promise.all(inFlight);
-  agent.destroy();
+  pool.close();
   facts.seconds = (performance.now() - start) / 1000;
   return facts;
 }

@@ -28,7 +28,7 @@ export interface PacedOptions {
 }
 
 /** Sends one request; resolves with its status and body, or with an error. */
-export function sendOne(agent: http.Agent, url: URL, req: api.ApiRequest, readBody: boolean) {
+function sendOne(agent: http.Agent, url: URL, req: api.ApiRequest, readBody: boolean) {
   return new Promise<{ status: number; body: string } | Error>((resolve) => {
     const sent = http.request(
       {
