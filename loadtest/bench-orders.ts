@@ -1,103 +1,14 @@
 /**
- * Order-path benchmark: `npm run bench:orders`. Builds a world over HTTP (a seller, one store with
- * large stock, many funded buyers) against its own server and Redis, then drives it with autocannon
- * on 127.0.0.1, each phase bounded in time: GET /healthz (the baseline), POST /buyer/new_order (each
- * request another buyer and body), POST /buyer/pay_to_platform (each request pays another order,
- * once), GET /healthz again (how far the machine's load moved). Prints the phases, the ratios to the
- * baseline, and the checks after the load (loadtest/README.md explains every figure and setting).
+ * Order-path benchmark: `npm run bench:orders`. By default the checkout workload (buyers placing an
+ * order and paying it, closed loop, open loop at half the peak, Redis work per pair, memory per paid
+ * order; against a base revision with BENCH_BASE): lib/checkout-bench.ts. BENCH_MODE=classic runs
+ * the earlier healthz / new_order / pay phases instead: lib/classic-orders.ts. loadtest/README.md
+ * explains every figure and setting.
  */
-import { cannonRequest, runCannon } from './lib/cannon.ts';
-import { fmt, intEnv, log, runBench } from './lib/common.ts';
-import { newOrderRequests, newSeen } from './lib/order-load.ts';
-import { type LoadContext, payPhase } from './lib/pay-phase.ts';
-import { logRatios, non2xx, type Phase, phaseProblems, statusLine, table } from './lib/phase.ts';
-import { runWithStack, type Stack, storeOfRecord } from './lib/stack.ts';
-import { verify } from './lib/verify.ts';
-import { buildWorld } from './lib/world.ts';
-import * as api from './scenarios/api.ts';
-import { orderLines, runTag } from './scenarios/catalog.ts';
-import type { Account, World } from './scenarios/world.ts';
-
-const SECONDS = intEnv('BENCH_SECONDS', 10, 1);
-const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 50, 1);
-const WARMUP_SECONDS = 1;
-const SPEC = {
-  buyers: intEnv('BENCH_BUYERS', 200, 1),
-  books: intEnv('BENCH_BOOKS', 4, 1),
-  stockPerBook: 100_000_000,
-  fundsPerBuyer: 1_000_000_000,
-};
-const PASSWORD_CACHE = process.env.PASSWORD_CACHE_SECONDS ?? '3600';
-
-type Common = LoadContext['common'];
-
-/** Self-check of the reporting: a short run that must count every answer as non-2xx. */
-async function reportingSelfCheck(common: Common, world: World): Promise<void> {
-  const buyer = world.buyers[0] as Account;
-  const bad = api.newOrder(buyer.user_id, 'not-a-token', world.store, orderLines(0, world.books));
-  const options = { ...common, connections: 2, amount: 20, requests: [cannonRequest(bad)] };
-  const probe = await runCannon('self-check', options, { limitSeconds: 30 });
-  const counted = non2xx(probe);
-  if (counted !== 20)
-    throw new Error(`reporting self-check: 20 requests with a bad token counted ${counted} non-2xx`);
-  log(`  reporting self-check: 20 requests with a bad token -> non-2xx ${counted} (${statusLine(probe)}) OK`);
+const mode = process.env.BENCH_MODE || 'checkout';
+if (mode === 'classic') await (await import('./lib/classic-orders.ts')).runClassic();
+else if (mode === 'checkout') await (await import('./lib/checkout-bench.ts')).runCheckout();
+else {
+  process.stdout.write(`bench:orders: BENCH_MODE must be checkout or classic, got ${mode}\n`);
+  process.exitCode = 2;
 }
-
-/** The four phases, each after an unmeasured warm-up; `exhausted` when the pay pool ran out. */
-async function runPhases(ctx: LoadContext) {
-  const { common, pids, warmups } = ctx;
-  const health = { ...common, requests: [cannonRequest(api.healthz())] };
-  const orders = () => ({ ...common, requests: newOrderRequests(ctx.world, ctx.seen) });
-  warmups.push(await runCannon('healthz warm-up', { ...health, duration: WARMUP_SECONDS }));
-  const healthz = await runCannon('healthz', { ...health, duration: SECONDS }, { pids });
-  warmups.push(await runCannon('new_order warm-up', { ...orders(), duration: WARMUP_SECONDS }));
-  const newOrder = await runCannon('new_order', { ...orders(), duration: SECONDS }, { pids });
-  const pay = await payPhase(ctx, healthz.answered / (healthz.seconds || 1));
-  const end = await runCannon('healthz (end)', { ...health, duration: SECONDS }, { pids });
-  return { phases: [healthz, newOrder, pay.phase, end], exhausted: pay.exhausted };
-}
-
-function report(phases: Phase[], ctx: LoadContext, exhausted: boolean): string[] {
-  log(`\n${table(phases)}\n`);
-  const [healthz, newOrder, pay, end] = phases as [Phase, Phase, Phase, Phase];
-  logRatios([newOrder, pay], [healthz, end]);
-  const problems = [...phases, ...ctx.warmups].flatMap((p) => phaseProblems(p));
-  if (exhausted)
-    problems.push(
-      `pay: the order pool ran out before ${SECONDS} s (${ctx.seen.payFillers} filler requests answered 527)`,
-    );
-  return problems;
-}
-
-async function bench(stack: Stack, tag: string): Promise<string[]> {
-  log(
-    `bench:orders  server ${stack.base} (node, pid ${stack.server.child.pid})  redis ${process.env.REDIS_URL ? 'REDIS_URL' : 'own redis-server'}  prefix ${tag}`,
-  );
-  log(
-    `  ${SECONDS} s per phase, ${CONNECTIONS} connections, ${SPEC.buyers} buyers, ${SPEC.books} books x ${fmt(SPEC.stockPerBook)} stock, PASSWORD_CACHE_SECONDS=${PASSWORD_CACHE}`,
-  );
-  const world = await buildWorld(stack.base, tag, SPEC);
-  const common = { url: stack.base, connections: CONNECTIONS, timeout: 10 };
-  await reportingSelfCheck(common, world);
-  const ctx: LoadContext = {
-    common,
-    seconds: SECONDS,
-    world,
-    seen: newSeen(),
-    warmups: [],
-    pids: stack.pids,
-  };
-  const { phases, exhausted } = await runPhases(ctx);
-  const problems = report(phases, ctx, exhausted);
-  problems.push(...(await verify(stack.base, world, ctx.seen)));
-  problems.push(...(await storeOfRecord(stack, tag)));
-  return problems;
-}
-
-const tag = runTag(Date.now(), Math.random());
-const env = { KEY_PREFIX: tag, PASSWORD_CACHE_SECONDS: PASSWORD_CACHE };
-await runBench('bench:orders', () =>
-  runWithStack({ dirPrefix: 'bench-orders-', env, redisUrl: process.env.REDIS_URL }, (stack) =>
-    bench(stack, tag),
-  ),
-);

@@ -49,7 +49,9 @@ async function holdingSweepsAfter(worker: Worker, dueAt: number, ms: number): Pr
     const held = sweepsHeldAfter(worker, dueAt);
     if (held.length > 0) return held;
     if (Date.now() > deadline)
-      throw new Error(`the held worker took no sweep after the burst's deadline within ${ms} ms:\n${worker.output()}`);
+      throw new Error(
+        `the held worker took no sweep after the burst's deadline within ${ms} ms:\n${worker.output()}`,
+      );
     await sleep(50);
   }
 }

@@ -43,7 +43,7 @@ export function send(req: api.ApiRequest, expected: number[] = [200]): Sent {
 }
 
 /** Runs steps, each request insisting on a 200: a failure stops the test with the answer. */
-function run<T>(steps: Steps<T>): T {
+export function run<T>(steps: Steps<T>): T {
   let step = steps.next();
   while (!step.done) {
     const req = step.value;

@@ -65,8 +65,13 @@ export function table(phases: readonly Phase[]): string {
     fmt(p.cpu?.redis ?? Number.NaN),
     fmt(p.cpu?.bench ?? Number.NaN),
   ]);
+  return drawTable(head, rows);
+}
+
+/** A text table: the first column left-aligned, the others right-aligned, a rule under the head. */
+export function drawTable(head: readonly string[], rows: readonly string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]) =>
+  const line = (cells: readonly string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

@@ -1,10 +1,10 @@
 /**
- * What Linux /proc tells about the bench's processes: the CPU the server, Redis and the bench itself
- * used during a phase (to tell which of them is the limit), and a process's memory. Elsewhere the
- * figures read as '-'.
+ * What Linux /proc tells about the bench's processes: the CPU the server (with the processes it
+ * started: WEB_CONCURRENCY), Redis and the bench itself used during a phase (to tell which of them is
+ * the limit), and a process's memory. Elsewhere the figures read as '-'.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fmt } from './common.ts';
 
 let clockTicks = 100;
@@ -22,13 +22,46 @@ const readProc = (pid: number | undefined, file: string) => {
   }
 };
 
+/** stat(5)'s fields after the command: [0] is field 3 (state), [1] the parent, [11]/[12] utime/stime. */
+const statFields = (pid: number | undefined) => {
+  const stat = readProc(pid, 'stat');
+  return stat === undefined ? undefined : stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+};
+
 /** CPU seconds used so far by a process, or undefined where /proc cannot tell. */
 function cpuSeconds(pid: number | undefined): number | undefined {
-  const stat = readProc(pid, 'stat');
-  if (stat === undefined) return undefined;
-  // After the command: state is field 3 of stat(5), utime 14 and stime 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  const fields = statFields(pid);
+  return fields === undefined ? undefined : (Number(fields[11]) + Number(fields[12])) / clockTicks;
+}
+
+/** `pid` and every process below it (its children, theirs...), `pid` first; [] where /proc is missing. */
+export function processTree(pid: number | undefined): number[] {
+  if (pid === undefined || statFields(pid) === undefined) return [];
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const parent = Number(statFields(Number(name))?.[1]);
+    children.set(parent, [...(children.get(parent) ?? []), Number(name)]);
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i] as number) ?? []));
+  return tree;
+}
+
+/**
+ * How many processes of the same program as `pid` run in its tree (`pid` itself included): the
+ * server processes of WEB_CONCURRENCY, not helpers such as tsx's esbuild service.
+ */
+export function sameProgram(pid: number | undefined): number {
+  const name = (p: number | undefined) => readProc(p, 'comm')?.trim();
+  const own = name(pid);
+  return own === undefined ? 0 : processTree(pid).filter((p) => name(p) === own).length;
+}
+
+/** CPU seconds of a process and all the processes below it (those alive now). */
+function treeCpuSeconds(pid: number | undefined): number | undefined {
+  const tree = processTree(pid);
+  return tree.length ? tree.reduce((sum, p) => sum + (cpuSeconds(p) ?? 0), 0) : undefined;
 }
 
 /** The processes to watch besides this one. */
@@ -47,7 +80,8 @@ export interface CpuShare {
 function mark(pids: CpuPids) {
   const own = process.cpuUsage();
   const bench = (own.user + own.system) / 1e6;
-  return { at: performance.now(), server: cpuSeconds(pids.server), redis: cpuSeconds(pids.redis), bench };
+  const server = treeCpuSeconds(pids.server);
+  return { at: performance.now(), server, redis: cpuSeconds(pids.redis), bench };
 }
 
 /** Runs `run` and records in its result the CPU each process used meanwhile. */

@@ -1,11 +1,12 @@
 /**
- * Runs a bench against its own children: a throwaway redis-server (no persistence, listening only on
- * a Unix socket in a temporary directory, unless an external Redis URL is given) and the real server
- * on Node (on Deno with BENCH_RUNTIME=deno) on 127.0.0.1 (port BENCH_PORT, or a free one), started
- * after an optional `prepare` step against Redis. Both are stopped when the bench ends, when it throws
- * (with the server's last output) and on Ctrl-C or SIGTERM (exit 130). The body's problems come back
- * with the server's own: an exit, warnings or errors in its output, a broken invariant in the store of
- * record (`checkInvariants`).
+ * A bench's own children: a throwaway redis-server (no persistence, listening only on a Unix socket
+ * in a temporary directory, unless an external Redis URL is given) and the real server on
+ * 127.0.0.1 (port BENCH_PORT, or a free one), from this checkout or another revision's (`root`), on
+ * Node or Deno (BENCH_RUNTIME=deno, unless the bench names one), started after an optional `prepare`
+ * step against Redis. `openStack` leaves them running until `close` (several stacks may be open at
+ * once, each with its own Redis); `runWithStack` runs a body between the two. Both are stopped on
+ * errors and on Ctrl-C or SIGTERM (exit 130). The body's problems come back with the server's own:
+ * an exit, warnings or errors in its output, a broken invariant in the store of record.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,9 +16,10 @@ import { Redis } from 'ioredis';
 import { checkInvariants } from '../../src/domain/invariants.ts';
 import { answersPing, redisServerArgs } from '../../src/redis/embedded.ts';
 import { keySpace } from '../../src/redis/keys.ts';
-import { type ServerProcess, startServer } from '../../test/support/server-process.ts';
+import { untilDone } from './cleanup.ts';
 import { fmt, intEnv, log, sleep } from './common.ts';
 import type { CpuPids } from './proc.ts';
+import { type Runtime, type ServerProcess, startServer } from './server.ts';
 
 export interface StackOptions {
   /** Prefix of the temporary directory that holds Redis's socket. */
@@ -30,6 +32,11 @@ export interface StackOptions {
   prepare?: (redis: Redis) => Promise<void>;
   /** How long the server may take to answer /healthz (default 60 s). */
   readyTimeoutMs?: number;
+  /** The checkout the server runs from (default: this one). */
+  root?: string;
+  runtime?: Runtime;
+  /** The server's port (default: BENCH_PORT, else a free one). */
+  port?: number;
 }
 
 export interface Stack {
@@ -37,12 +44,22 @@ export interface Stack {
   server: ServerProcess;
   redis: Redis;
   pids: CpuPids;
+  /** The directory of Redis's socket; removed at the end. */
+  dir: string;
   /** Stops the server and starts a new one with the same settings. */
   restart(between: () => Promise<void>): Promise<void>;
 }
 
+export interface OpenStack extends Stack {
+  /** The server's own problems so far (see serverProblems). */
+  problems(): string[];
+  /** Stops the server and Redis and removes the directory. */
+  close(): Promise<void>;
+}
+
 const PORT = intEnv('BENCH_PORT', 0, 0) || undefined;
-const RUNTIME = process.env.BENCH_RUNTIME === 'deno' ? 'deno' : 'node';
+/** The benches' runtime unless a bench names one (bench-orders' checkout takes a list of them). */
+const RUNTIME: Runtime = process.env.BENCH_RUNTIME === 'deno' ? 'deno' : 'node';
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves once the child has exited. */
 function waitExit(child: ChildProcess, graceMs: number): Promise<void> {
@@ -90,45 +107,47 @@ function serverProblems(server: ServerProcess): string[] {
 
 /** `checkInvariants` over the bench's key prefix: money, stock, no order stuck. */
 export async function storeOfRecord(stack: Stack, prefix: string): Promise<string[]> {
+  const t0 = Date.now();
   const report = await checkInvariants(stack.redis, keySpace(prefix), Date.now());
   log(
-    `  store of record (Redis): ${fmt(report.users)} users, ${fmt(report.orders)} orders, ${fmt(report.stores)} stores; invariants ${report.problems.length ? 'BROKEN' : 'OK'}`,
+    `  store of record (Redis): ${fmt(report.users)} users, ${fmt(report.orders)} orders, ${fmt(report.stores)} stores; invariants ${report.problems.length ? 'BROKEN' : 'OK'} (checked in ${fmt((Date.now() - t0) / 1000, 1)} s)`,
   );
   return report.problems.map((p) => `store of record: ${p}`);
 }
 
-/** Starts the children, runs `body` and returns its problems and the server's; throws when it cannot run. */
-export async function runWithStack(opts: StackOptions, body: (stack: Stack) => Promise<string[]>) {
+/** Starts Redis (unless `redisUrl`) and the server; throws (having stopped both) when it cannot. */
+export async function openStack(opts: StackOptions): Promise<OpenStack> {
   const dir = mkdtempSync(join(tmpdir(), opts.dirPrefix));
   let redisChild: Awaited<ReturnType<typeof startRedis>> | undefined;
   let redis: Redis | undefined;
   let server: ServerProcess | undefined;
-  const cleanup = async () => {
-    await server?.stop().catch(() => server && waitExit(server.child, 5000));
+  const problems: string[] = [];
+  const close = async () => {
+    await server?.stop();
     server = undefined;
     redis?.disconnect();
     await redisChild?.stop();
     redisChild = undefined;
     rmSync(dir, { recursive: true, force: true });
+    done();
   };
-  const onSignal = (signal: NodeJS.Signals) => {
-    log(`\n${signal}: stopping the server and Redis`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const done = untilDone(`${opts.dirPrefix}stack`, close);
   try {
     if (!opts.redisUrl) redisChild = await startRedis(dir);
     const redisUrl = opts.redisUrl ?? (redisChild?.url as string);
     redis = new Redis(redisUrl);
+    // Commands still fail on their own; the event would only repeat each reconnection attempt.
+    redis.on('error', () => {});
     await opts.prepare?.(redis);
-    const start = () => startServer(RUNTIME, { ...opts.env, REDIS_URL: redisUrl }, PORT, opts.readyTimeoutMs);
+    const env = { ...opts.env, DATA_DIR: opts.env.DATA_DIR ?? join(dir, 'data'), REDIS_URL: redisUrl };
+    const { root, runtime = RUNTIME, readyTimeoutMs } = opts;
+    const start = () => startServer({ root, runtime, env, port: opts.port ?? PORT, readyTimeoutMs });
     server = await start();
-    const problems: string[] = [];
-    const stack: Stack = {
+    const stack: OpenStack = {
       base: server.baseUrl,
       server,
       redis,
+      dir,
       pids: { server: server.child.pid, redis: redisChild?.pid },
       async restart(between) {
         problems.push(...serverProblems(stack.server));
@@ -138,15 +157,27 @@ export async function runWithStack(opts: StackOptions, body: (stack: Stack) => P
         stack.base = server.baseUrl;
         stack.pids.server = server.child.pid;
       },
+      problems: () => [...problems, ...serverProblems(stack.server)],
+      close,
     };
-    problems.push(...(await body(stack)));
-    return [...problems, ...serverProblems(stack.server)];
+    return stack;
   } catch (error) {
     if (server) log(`server output, last lines:\n${server.output().split('\n').slice(-40).join('\n')}`);
+    await close();
+    throw error;
+  }
+}
+
+/** Starts the children, runs `body` and returns its problems and the server's; throws when it cannot run. */
+export async function runWithStack(opts: StackOptions, body: (stack: Stack) => Promise<string[]>) {
+  const stack = await openStack(opts);
+  try {
+    const problems = await body(stack);
+    return [...problems, ...stack.problems()];
+  } catch (error) {
+    log(`server output, last lines:\n${stack.server.output().split('\n').slice(-40).join('\n')}`);
     throw error;
   } finally {
-    await cleanup();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    await stack.close();
   }
 }

@@ -3,7 +3,7 @@
  *  - per book: stock on hand + sold (in orders not cancelled) == initial stock;
  *  - buyers: total funded - total balance == total amount of paid orders;
  *  - every order's amount == sum of count x listed price, at the listed prices;
- *  - the store lists as many orders as its buyers do.
+ *  - the store lists as many orders as its buyers do (with several stores: all together).
  * `judge` applies them all to one reading of the world, for the k6 scripts and the Node drivers.
  */
 import type { World } from './world.ts';
@@ -117,7 +117,16 @@ export interface Verdict {
   problems: string[];
 }
 
-export function judge(world: World, reading: Reading): Verdict {
+/** What `judge` needs of a world: every book (of every store), the prices, the buyers, the amounts. */
+export interface Judged {
+  spec: Pick<World['spec'], 'stockPerBook' | 'fundsPerBuyer'>;
+  books: readonly { id: string }[];
+  prices: Record<string, number>;
+  buyers: readonly unknown[];
+}
+
+/** `reading.storeTotal`: the orders the store lists (all stores together when there are several). */
+export function judge(world: Judged, reading: Reading): Verdict {
   const tally = tallyOrders(reading.orders, world.prices);
   const rows = world.books.map(({ id }): StockRow => {
     const initial = world.spec.stockPerBook;

@@ -1,0 +1,75 @@
+/**
+ * Checkout pairs in an open loop: pair i is due at start + i / rate and its new_order is sent then,
+ * whether or not earlier pairs have been answered (over a pool of keep-alive connections,
+ * lib/raw-http.ts; a request waiting for a free connection waits on the clock). Its pay is sent as
+ * soon as the new_order answers. Latencies count from the scheduled times, so falling behind shows
+ * in the figures instead of slowing the load (no coordinated omission): new_order from the pair's due
+ * time, pay from the new_order's answer (when it was due to go), the pair from its due time to the
+ * pay's answer. The run ends when every pair sent has been answered.
+ */
+import * as api from '../scenarios/api.ts';
+import { type CheckoutWorld, orderRequest, pairPlan, payRequest, succeeded } from '../scenarios/checkout.ts';
+import type { Sequence } from './checkout-closed.ts';
+import { sleep } from './common.ts';
+import { type PairLog, type RunFacts, recordAnswer } from './pair-log.ts';
+import { type CpuPids, withCpu } from './proc.ts';
+import { RawPool } from './raw-http.ts';
+
+export interface OpenOptions {
+  url: string;
+  world: CheckoutWorld;
+  seq: Sequence;
+  log: PairLog;
+  /** pairs per second */
+  rate: number;
+  seconds: number;
+  connections: number;
+  pids?: CpuPids;
+}
+
+async function run(o: OpenOptions): Promise<RunFacts> {
+  const pool = new RawPool(new URL(o.url), o.connections);
+  const facts: RunFacts = { seconds: o.seconds, errors: 0, timeouts: 0 };
+  const failed = (e: Error) => {
+    facts.errors++;
+    if (e.message === 'timeout') facts.timeouts++;
+  };
+  const pair = async (due: number) => {
+    const plan = pairPlan(o.seq.next++, o.world);
+    o.log.newOrder.sent++;
+    const created = await pool.send(orderRequest(plan));
+    if (created instanceof Error) return failed(created);
+    const t1 = performance.now();
+    const reply = api.parseReply(created.body);
+    const orderId = api.stringField(reply, 'order_id');
+    const ordered = succeeded(created.status, reply) && orderId !== undefined;
+    recordAnswer(o.log.newOrder, created.status, t1 - due, ordered);
+    if (!ordered || !orderId) return;
+    o.log.created?.push(orderId);
+    o.log.pay.sent++;
+    const paid = await pool.send(payRequest(plan, orderId));
+    if (paid instanceof Error) return failed(paid);
+    const t2 = performance.now();
+    const ok = succeeded(paid.status, api.parseReply(paid.body));
+    recordAnswer(o.log.pay, paid.status, t2 - t1, ok);
+    if (!ok) return;
+    o.log.pairs++;
+    o.log.pairLatencies.push(t2 - due);
+    o.log.paid?.push(orderId);
+  };
+  const count = Math.max(1, Math.round(o.rate * o.seconds));
+  const inFlight: Promise<void>[] = [];
+  const start = performance.now() + 10;
+  for (let i = 0; i < count; i++) {
+    const due = start + (i * 1000) / o.rate;
+    const wait = due - performance.now();
+    if (wait >= 1) await sleep(wait);
+    inFlight.push(pair(due));
+  }
+  await Promise.all(inFlight);
+  pool.close();
+  facts.seconds = (performance.now() - start) / 1000;
+  return facts;
+}
+
+export const openPairs = (o: OpenOptions): Promise<RunFacts> => withCpu(o.pids, () => run(o));
