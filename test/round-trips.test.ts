@@ -67,9 +67,9 @@ describe('Redis round trips of the checkout', () => {
     // Warm the password cache: pay then needs no read of the password hash.
     await expectOk(c.post('/buyer/query_balance', { user_id: buyer.user_id, password: buyer.password }));
   });
-  afterAll(() => h.close());
-  afterAll(() => {
+  afterAll(async () => {
     Redis.prototype.sendCommand = send;
+    await h.close();
   });
 
   const order = (headers: Record<string, string> = {}) =>
