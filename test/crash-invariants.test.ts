@@ -6,9 +6,10 @@
  * ids it concerns, until reconcile() releases it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shardOf } from '../src/domain/expiry.ts';
 import { checkInvariants } from '../src/domain/invariants.ts';
 import { reconcile } from '../src/domain/reconcile.ts';
-import { newStore, newUser } from './support/client.ts';
+import { expectOk, newStore, newUser } from './support/client.ts';
 import { type Harness, startHarness } from './support/harness.ts';
 
 const TIMEOUT_MS = 900_000;
@@ -58,5 +59,37 @@ describe('invariants after a crash', () => {
     expect((await check(late)).problems).toEqual([]);
     const level = await h.client.post('/seller/get_stock_level', { store_id: store, book_id: 'b' });
     expect(level.body.stock_level).toBe(10);
+  });
+
+  it("reports an unpaid order the expiry sweep cannot find: off its store's due list, or the store off its shard's", async () => {
+    const seller = await newUser(h.client);
+    const buyer = await newUser(h.client);
+    const store = await newStore(h.client, seller, [{ id: 'b', price: 100, stock: 10 }]);
+    const placed = await expectOk(
+      h.client.post(
+        '/buyer/new_order',
+        { user_id: buyer.user_id, store_id: store, books: [{ id: 'b', count: 1 }] },
+        { token: buyer.token },
+      ),
+    );
+    const orderId = String(placed.body.order_id);
+    const ids = { orderId, buyer: buyer.user_id, store };
+    const check = () => checkInvariants(h.redis, h.deps.keys, Date.now(), 1000, TIMEOUT_MS);
+    expect((await check()).problems).toEqual([]);
+
+    const listed = h.deps.keys.sweepStores(shardOf(store));
+    await h.redis.srem(listed, store);
+    expect((await check()).findings).toEqual([
+      { message: `store ${store} is not on its expiry sweep's list`, ...ids },
+    ]);
+    await h.redis.sadd(listed, store);
+
+    await h.redis.zrem(h.deps.keys.due(store), orderId);
+    expect((await check()).findings).toEqual([
+      {
+        message: `reservation ${orderId} in ${store} held for an order unpaid without a deadline on the store's due list`,
+        ...ids,
+      },
+    ]);
   });
 });

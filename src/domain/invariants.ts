@@ -6,12 +6,16 @@
  *   deadline, no received order whose seller was not paid;
  * - no stranded stock: no reservation held whose order was never created (missing, or a `void`
  *   tombstone) once the expiry job had its chance to release it. The stock sum cannot see this one:
- *   the stock is counted as held, so it balances while the stock is lost for good.
+ *   the stock is counted as held, so it balances while the stock is lost for good;
+ * - nothing unsweepable: a reservation held for an order not yet paid (unpaid, void, or not yet
+ *   created) has its deadline on its store's `due` list, and the store is on its sweep shard's list;
+ *   otherwise no sweep would ever expire it.
  * Used by tests, load runs and `npm run check`.
  */
 import type { RedisClient } from '../redis/connect.ts';
 import type { Keys } from '../redis/keys.ts';
 import { scanKeys } from '../redis/scan.ts';
+import { shardOf } from './expiry.ts';
 
 /** One broken invariant, with the ids it concerns (what a diagnosis looks up next). */
 export interface Finding {
@@ -168,6 +172,31 @@ async function checkHeldOrder(
     c.findings.push({ message: `order ${orderId} cancelled but its stock is still held`, ...ids });
   } else if ((!status || status === 'void') && createdAt + c.orderTimeoutMs + c.graceMs < c.now) {
     const message = `reservation ${orderId} in ${store} held but its order is ${status || 'missing'}`;
+    c.findings.push({ message, ...ids });
+  }
+  if (!status || status === 'void' || status === 'unpaid') await checkSweepable(c, ids, key);
+}
+
+/** An order not yet paid whose stock is held must be where the expiry sweep looks. */
+async function checkSweepable(
+  c: Check,
+  ids: { store: string; orderId: string; buyer: string | undefined },
+  key: string | undefined,
+): Promise<void> {
+  const { store, orderId } = ids;
+  const [due, listed] = await Promise.all([
+    c.redis.zscore(c.keys.due(store), orderId),
+    c.redis.sismember(c.keys.sweepStores(shardOf(store)), store),
+  ]);
+  if (!listed) c.findings.push({ message: `store ${store} is not on its expiry sweep's list`, ...ids });
+  if (due !== null) return;
+  // Read again: paid or released meanwhile is fine.
+  const [status, state] = await Promise.all([
+    key ? c.redis.hget(key, 'status') : null,
+    c.redis.hget(c.keys.reservation(store, orderId), 'state'),
+  ]);
+  if (state === 'held' && (!status || status === 'void' || status === 'unpaid')) {
+    const message = `reservation ${orderId} in ${store} held for an order ${status || 'missing'} without a deadline on the store's due list`;
     c.findings.push({ message, ...ids });
   }
 }
