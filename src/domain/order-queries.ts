@@ -7,10 +7,27 @@ import type { Deps } from './deps.ts';
 import { sweepAll } from './expiry.ts';
 import { type OrderView, orderView, type Page, pageRange } from './order-view.ts';
 
+/**
+ * An order's hash with its items, which are kept once, in the store's reservation (an order
+ * recorded before that change has them in its own hash).
+ */
+export async function readOrderRecord(
+  d: Pick<Deps, 'redis' | 'keys'>,
+  buyer: string,
+  orderId: string,
+): Promise<Record<string, string>> {
+  const hash = await d.redis.hgetall(d.keys.order(buyer, orderId));
+  if (hash.items === undefined && hash.store !== undefined) {
+    const items = await d.redis.hget(d.keys.reservation(hash.store, orderId), 'items');
+    if (items !== null) hash.items = items;
+  }
+  return hash;
+}
+
 async function readOrder(d: Deps, buyer: string, orderId: string) {
   const [epoch, hash] = await Promise.all([
     d.redis.hget(d.keys.user(buyer), 'epoch'),
-    d.redis.hgetall(d.keys.order(buyer, orderId)),
+    readOrderRecord(d, buyer, orderId),
   ]);
   return { epoch, value: orderView(orderId, hash) };
 }
@@ -35,7 +52,7 @@ export async function queryBuyerAllOrders(d: Deps, user: string, password: strin
       d.redis.zcard(index),
       d.redis.zrevrange(index, first, last),
     ]);
-    const hashes = await Promise.all(ids.map((id) => d.redis.hgetall(d.keys.order(user, id))));
+    const hashes = await Promise.all(ids.map((id) => readOrderRecord(d, user, id)));
     const orders = hashes
       .map((hash, i) => orderView(ids[i] ?? '', hash))
       .filter((o): o is OrderView => o !== undefined);

@@ -40,8 +40,8 @@ export async function newOrder(
   );
   // A refusal answers for the token first (an unknown user is 511 before a missing store is 513).
   if (reserved.code !== Code.OK) await d.guard.checkProof(user, proof);
-  const { owner, amount, itemsJson } = expectOk(reserved, about);
-  const draft = { orderId, buyer: user, store, seller: owner, itemsJson, amount, now, deadline };
+  const { owner, amount } = expectOk(reserved, about);
+  const draft = { orderId, buyer: user, store, seller: owner, amount, now, deadline };
   const created = await d.actors
     .continue(d.scripts.createOrder(draft, proof, answering(idem, { order_id: orderId })))
     .catch(async (error: unknown) => {

@@ -6,6 +6,7 @@ import { Code } from '../lua/codes.ts';
 import type { IdemMark } from '../lua/scripts.ts';
 import type { Deps } from './deps.ts';
 import { registerStore } from './expiry.ts';
+import { readOrderRecord } from './order-queries.ts';
 import { type OrderView, orderView, type Page, pageRange } from './order-view.ts';
 
 /**
@@ -101,7 +102,7 @@ async function ordersOfStores(d: Deps, stores: string[], page: Page) {
   const orders = await Promise.all(
     chosen.map(async ({ store, orderId }) => {
       const buyer = await d.redis.hget(d.keys.reservation(store, orderId), 'buyer');
-      return buyer ? orderView(orderId, await d.redis.hgetall(d.keys.order(buyer, orderId))) : undefined;
+      return buyer ? orderView(orderId, await readOrderRecord(d, buyer, orderId)) : undefined;
     }),
   );
   return {

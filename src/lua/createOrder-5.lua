@@ -17,12 +17,13 @@
     ARGV[4] buyer user id
     ARGV[5] store id
     ARGV[6] seller (store owner) user id
-    ARGV[7] items JSON
-    ARGV[8] amount (cents)
-    ARGV[9] now (ms)
-    ARGV[10] payment deadline (ms)
-    ARGV[11] success answer to record under the Idempotency-Key ('' when none)
-    ARGV[12] how long to keep it (ms)
+    ARGV[7] amount (cents)
+    ARGV[8] now (ms)
+    ARGV[9] payment deadline (ms)
+    ARGV[10] success answer to record under the Idempotency-Key ('' when none)
+    ARGV[11] how long to keep it (ms)
+  The items are kept once, in the store's reservation (readers take them from there): without them
+  every field is short, so Redis keeps the hash in its compact listpack encoding.
   Output:
     {0} created
     {1} user missing, {2} auth failed (closed account, password changed, logged out): nothing written
@@ -36,7 +37,7 @@ if redis.call('ZSCORE', KEYS[2], ARGV[2]) then return {2} end
 local orderKey = KEYS[3]
 if redis.call('EXISTS', orderKey) == 1 then return {20} end
 redis.call('HSET', orderKey, 'status', 'unpaid', 'buyer', ARGV[4], 'store', ARGV[5], 'seller', ARGV[6],
-  'items', ARGV[7], 'amount', ARGV[8], 'escrow', '0', 'created_at', ARGV[9], 'expires_at', ARGV[10])
-redis.call('ZADD', KEYS[4], ARGV[9], ARGV[3])
-markApplied(KEYS[5], ARGV[11], ARGV[12])
+  'amount', ARGV[7], 'escrow', '0', 'created_at', ARGV[8], 'expires_at', ARGV[9])
+redis.call('ZADD', KEYS[4], ARGV[8], ARGV[3])
+markApplied(KEYS[5], ARGV[10], ARGV[11])
 return {0}

@@ -16,7 +16,7 @@
     ARGV[4] payment deadline (ms)
     ARGV[5..] pairs: book id, count (ids distinct, counts >= 1)
   Output:
-    {0, owner, amount, itemsJSON}  itemsJSON = [[bookId, count, price], ...] as strings
+    {0, owner, amount}  (the items, [[bookId, count, price], ...] as strings, are kept in the reservation)
     {4} store missing, {7, bookId} book missing, {9, bookId} stock too low,
     {19, 'order_id'} order id reused, {19, 'books'} order amount past 2^53 - 1
 ]]
@@ -53,4 +53,4 @@ redis.call('HSET', resvKey, 'buyer', ARGV[2], 'state', 'held', 'items', itemsJso
   'created_at', ARGV[3])
 redis.call('ZADD', indexKey, ARGV[3], ARGV[1])
 redis.call('ZADD', dueKey, ARGV[4], ARGV[1])
-return {0, owner, amountText, itemsJson}
+return {0, owner, amountText}

@@ -12,7 +12,6 @@ export interface OrderDraft {
   buyer: string;
   store: string;
   seller: string;
-  itemsJson: string;
   /** cents, as the reservation computed it */
   amount: string;
   now: number;
@@ -38,16 +37,7 @@ export function orderScripts(k: Keys) {
   return {
     createOrder: (d: OrderDraft, proof: TokenProof, idem?: IdemMark) => {
       const m = userMark(k, d.buyer, idem);
-      const draft = [
-        d.orderId,
-        d.buyer,
-        d.store,
-        d.seller,
-        d.itemsJson,
-        d.amount,
-        d.now,
-        d.deadline,
-      ] as const;
+      const draft = [d.orderId, d.buyer, d.store, d.seller, d.amount, d.now, d.deadline] as const;
       return scriptCall(
         'createOrder',
         userEntity(d.buyer),
