@@ -56,31 +56,33 @@ export function createGuard(d: GuardDeps) {
     });
   }
 
+  /**
+   * The proof a session token gives for `user`, checked in the process only (signature, user,
+   * expiry): a script that acts on it checks its epoch and revocation in Redis. A token that fails
+   * here is refused at once (USER_MISSING when the user does not exist, else AUTH_FAILED).
+   */
+  async function proof(user: string, token: string | undefined): Promise<TokenProof & { expires: number }> {
+    const claims = d.tokens.read(token, user, d.now());
+    if (!claims) {
+      await checkProof(user, { epoch: '', tokenId: '' });
+      throw unauthorized(user);
+    }
+    return { epoch: claims.e, tokenId: claims.j, expires: claims.x };
+  }
+
   return {
     checkPassword,
     checkPasswordNow,
 
-    /**
-     * The proof a session token gives for `user`, checked in the process only (signature, user,
-     * expiry): a script that acts on it checks its epoch and revocation in Redis. A token that fails
-     * here is refused at once (USER_MISSING when the user does not exist, else AUTH_FAILED).
-     */
-    async proof(user: string, token: string | undefined): Promise<TokenProof & { expires: number }> {
-      const claims = d.tokens.read(token, user, d.now());
-      if (!claims) {
-        await checkProof(user, { epoch: '', tokenId: '' });
-        throw unauthorized(user);
-      }
-      return { epoch: claims.e, tokenId: claims.j, expires: claims.x };
-    },
+    proof,
 
     checkProof,
 
     /** Checks a session token for `user` in full (one round trip): for endpoints whose script does not. */
     async token(user: string, token: string | undefined): Promise<TokenProof & { expires: number }> {
-      const proof = await this.proof(user, token);
-      await checkProof(user, proof);
-      return proof;
+      const checked = await proof(user, token);
+      await checkProof(user, checked);
+      return checked;
     },
 
     /**

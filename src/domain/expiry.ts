@@ -8,6 +8,7 @@
  * deadline at once, in the background (`DeadlineDrops`), so the sweep seldom meets a paid order.
  */
 import { scanKeys } from '../redis/scan.ts';
+import { inParallel } from './in-parallel.ts';
 import { type ReconcileDeps, reconcile } from './reconcile.ts';
 
 export const SWEEP_SHARDS = 8;
@@ -40,15 +41,6 @@ export async function registerAllStores(d: SweepDeps): Promise<number> {
     .filter((store): store is string => store !== undefined);
   await Promise.all(stores.map((store) => registerStore(d, store)));
   return stores.length;
-}
-
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await work(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
 /** Reconciles every order of one store whose deadline is at or before `now`; counts expiries. */

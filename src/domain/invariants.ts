@@ -16,6 +16,7 @@ import type { RedisClient } from '../redis/connect.ts';
 import type { Keys } from '../redis/keys.ts';
 import { scanKeys } from '../redis/scan.ts';
 import { shardOf } from './expiry.ts';
+import { inParallel } from './in-parallel.ts';
 
 /** One broken invariant, with the ids it concerns (what a diagnosis looks up next). */
 export interface Finding {
@@ -51,9 +52,8 @@ interface Check {
 /** How many keys are read at once (independent reads; each a single-slot command). */
 const BATCH = 64;
 
-async function inBatches<T>(items: readonly T[], each: (item: T) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += BATCH) await Promise.all(items.slice(i, i + BATCH).map(each));
-}
+const inBatches = <T>(items: readonly T[], each: (item: T) => Promise<void>) =>
+  inParallel(items, BATCH, each);
 
 /**
  * `graceMs`: how long past its deadline an unpaid order may wait for the expiry worker, and a

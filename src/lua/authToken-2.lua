@@ -10,8 +10,7 @@
     {0} valid
     {1} user missing, {2} auth failed (bad token, closed account, password changed, logged out)
 ]]
---@include checkUser
-local failed = checkUser(KEYS[1], ARGV[1])
+--@include checkToken
+local failed = checkToken(KEYS[1], KEYS[2], ARGV[1], ARGV[2])
 if failed then return {failed} end
-if redis.call('ZSCORE', KEYS[2], ARGV[2]) then return {2} end
 return {0}

@@ -29,11 +29,10 @@
     {1} user missing, {2} auth failed (closed account, password changed, logged out): nothing written
     {20} aborted: the order was given up meanwhile
 ]]
---@include checkUser
+--@include checkToken
 --@include idempotency
-local failed = checkUser(KEYS[1], ARGV[1])
+local failed = checkToken(KEYS[1], KEYS[2], ARGV[1], ARGV[2])
 if failed then return {failed} end
-if redis.call('ZSCORE', KEYS[2], ARGV[2]) then return {2} end
 local orderKey = KEYS[3]
 if redis.call('EXISTS', orderKey) == 1 then return {20} end
 redis.call('HSET', orderKey, 'status', 'unpaid', 'buyer', ARGV[4], 'store', ARGV[5], 'seller', ARGV[6],

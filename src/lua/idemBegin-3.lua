@@ -19,11 +19,10 @@
     {23} the first request with this key is still running
     {24, status, body} done: replay this answer
 ]]
---@include checkUser
+--@include checkToken
 if ARGV[3] ~= '' then
-  local failed = checkUser(KEYS[2], ARGV[3])
+  local failed = checkToken(KEYS[2], KEYS[3], ARGV[3], ARGV[4])
   if failed then return {failed} end
-  if redis.call('ZSCORE', KEYS[3], ARGV[4]) then return {2} end
 end
 local record = redis.call('HMGET', KEYS[1], 'fp', 'state', 'status', 'body')
 if not record[1] and not record[2] then

@@ -4,7 +4,7 @@
  * (60 s unless `readyTimeoutMs` says otherwise: a server rebuilding a large search index answers late).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,21 @@ import { fileURLToPath } from 'node:url';
 
 export type Runtime = 'node' | 'deno';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+/** This checkout. */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The deno binary as scripts/start.sh picks it: the platform binary, else the package's launcher. */
+function denoBinary(root: string): string {
+  const candidates = ['@deno/linux-x64-glibc/deno', '@deno/linux-arm64-glibc/deno', 'deno/deno'];
+  const found = candidates.map((c) => join(root, 'node_modules', c)).find((path) => existsSync(path));
+  return found ?? join(root, 'node_modules/.bin/deno');
+}
+
+function serverCommand(runtime: Runtime, root: string): [string, string[]] {
+  return runtime === 'node'
+    ? [process.execPath, ['--import', 'tsx', 'src/server.ts']]
+    : [denoBinary(root), ['run', '-A', 'src/server.deno.ts']];
+}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -42,12 +56,11 @@ export async function startServer(
   env: Record<string, string | undefined>,
   port?: number,
   readyTimeoutMs = 60_000,
+  /** the checkout to run: this one, or a worktree of another revision (the benchmarks) */
+  root = ROOT,
 ): Promise<ServerProcess> {
-  const listenPort = port ?? (await freePort());
-  const [command, args] =
-    runtime === 'node'
-      ? [process.execPath, ['--import', 'tsx', 'src/server.ts']]
-      : [`${root}node_modules/.bin/deno`, ['run', '-A', 'src/server.deno.ts']];
+  const listenPort = port || (await freePort());
+  const [command, args] = serverCommand(runtime, root);
   // Pictures and the embedded Redis go to a temporary DATA_DIR unless the test names one.
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'bookstore-server-'));
   const merged: Record<string, string | undefined> = {
