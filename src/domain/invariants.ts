@@ -17,6 +17,7 @@ import type { Keys } from '../redis/keys.ts';
 import { scanKeys } from '../redis/scan.ts';
 import { shardOf } from './expiry.ts';
 import { inParallel } from './in-parallel.ts';
+import { orderLines } from './order-lines.ts';
 
 /** One broken invariant, with the ids it concerns (what a diagnosis looks up next). */
 export interface Finding {
@@ -143,17 +144,14 @@ async function checkReservations(c: Check, store: string): Promise<Map<string, n
   await inBatches(await scanKeys(c.redis, c.keys.patterns.reservations(store)), async (key) => {
     const orderId = c.keys.parseReservationKey(key)?.orderId;
     if (orderId === undefined) return;
-    const [state, items, buyer, createdAt] = await c.redis.hmget(
-      key,
-      'state',
-      'items',
-      'buyer',
-      'created_at',
-    );
-    if (state !== 'held') return;
-    for (const [book, count] of JSON.parse(items ?? '[]') as [string, string][])
-      held.set(book, (held.get(book) ?? 0) + Number(count));
-    await checkHeldOrder(c, { store, orderId, buyer: buyer ?? undefined }, Number(createdAt ?? 0));
+    const [resv, createdAt] = await Promise.all([
+      c.redis.hgetall(key),
+      c.redis.zscore(c.keys.storeOrders(store), orderId),
+    ]);
+    if (resv.state !== 'held') return;
+    for (const { book_id, count } of orderLines(resv)) held.set(book_id, (held.get(book_id) ?? 0) + count);
+    // The creation time is the order's score in the store's index, written in the same step.
+    await checkHeldOrder(c, { store, orderId, buyer: resv.buyer }, Number(createdAt ?? 0));
   });
   return held;
 }

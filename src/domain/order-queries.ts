@@ -5,23 +5,24 @@ import { DomainError } from '../errors.ts';
 import { Code } from '../lua/codes.ts';
 import type { Deps } from './deps.ts';
 import { sweepAll } from './expiry.ts';
-import { type OrderView, orderView, type Page, pageRange } from './order-view.ts';
+import { orderLines } from './order-lines.ts';
+import { type OrderRecord, type OrderView, orderView, type Page, pageRange } from './order-view.ts';
 
 /**
- * An order's hash with its items, which are kept once, in the store's reservation (an order
+ * An order's hash with its lines, which are kept once, in the store's reservation (an order
  * recorded before that change has them in its own hash).
  */
 export async function readOrderRecord(
   d: Pick<Deps, 'redis' | 'keys'>,
   buyer: string,
   orderId: string,
-): Promise<Record<string, string>> {
+): Promise<OrderRecord> {
   const hash = await d.redis.hgetall(d.keys.order(buyer, orderId));
-  if (hash.items === undefined && hash.store !== undefined) {
-    const items = await d.redis.hget(d.keys.reservation(hash.store, orderId), 'items');
-    if (items !== null) hash.items = items;
-  }
-  return hash;
+  const ownItems = hash.items !== undefined || hash.store === undefined;
+  const lines = orderLines(
+    ownItems ? hash : await d.redis.hgetall(d.keys.reservation(hash.store ?? '', orderId)),
+  );
+  return { orderId, buyer, hash, lines };
 }
 
 async function readOrder(d: Deps, buyer: string, orderId: string) {
@@ -29,7 +30,7 @@ async function readOrder(d: Deps, buyer: string, orderId: string) {
     d.redis.hget(d.keys.user(buyer), 'epoch'),
     readOrderRecord(d, buyer, orderId),
   ]);
-  return { epoch, value: orderView(orderId, hash) };
+  return { epoch, value: orderView(hash) };
 }
 
 export async function queryOrderStatus(
@@ -52,10 +53,8 @@ export async function queryBuyerAllOrders(d: Deps, user: string, password: strin
       d.redis.zcard(index),
       d.redis.zrevrange(index, first, last),
     ]);
-    const hashes = await Promise.all(ids.map((id) => readOrderRecord(d, user, id)));
-    const orders = hashes
-      .map((hash, i) => orderView(ids[i] ?? '', hash))
-      .filter((o): o is OrderView => o !== undefined);
+    const records = await Promise.all(ids.map((id) => readOrderRecord(d, user, id)));
+    const orders = records.map(orderView).filter((o): o is OrderView => o !== undefined);
     return { epoch, value: { orders, total } };
   });
 }

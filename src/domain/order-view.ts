@@ -1,6 +1,8 @@
 /**
  * How an order hash reads in API answers, and the paging of order lists.
  */
+import type { OrderLine } from './order-lines.ts';
+
 export interface Page {
   page: number;
   page_size: number;
@@ -11,7 +13,7 @@ export interface OrderView {
   buyer_id: string;
   store_id: string;
   status: string;
-  items: { book_id: string; count: number; price: number }[];
+  items: OrderLine[];
   amount: number;
   created_at: string | null;
   paid_at: string | null;
@@ -24,16 +26,23 @@ export interface OrderView {
 
 const iso = (ms: string | undefined) => (ms ? new Date(Number(ms)).toISOString() : null);
 
-/** The API view of an order hash, or undefined when there is no order (absent or a tombstone). */
-export function orderView(orderId: string, h: Record<string, string>): OrderView | undefined {
+/** An order as read from Redis: its hash, in its buyer's slot, and its lines (order-lines.ts). */
+export interface OrderRecord {
+  orderId: string;
+  buyer: string;
+  hash: Record<string, string>;
+  lines: OrderLine[];
+}
+
+/** The API view of an order, or undefined when there is no order (absent or a tombstone). */
+export function orderView({ orderId, buyer, hash: h, lines }: OrderRecord): OrderView | undefined {
   if (!h.status || h.status === 'void') return undefined;
-  const items = JSON.parse(h.items ?? '[]') as [string, string, string][];
   return {
     order_id: orderId,
-    buyer_id: h.buyer ?? '',
+    buyer_id: buyer,
     store_id: h.store ?? '',
     status: h.status,
-    items: items.map(([book_id, count, price]) => ({ book_id, count: Number(count), price: Number(price) })),
+    items: lines,
     amount: Number(h.amount ?? 0),
     created_at: iso(h.created_at),
     paid_at: iso(h.paid_at),

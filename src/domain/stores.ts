@@ -102,7 +102,7 @@ async function ordersOfStores(d: Deps, stores: string[], page: Page) {
   const orders = await Promise.all(
     chosen.map(async ({ store, orderId }) => {
       const buyer = await d.redis.hget(d.keys.reservation(store, orderId), 'buyer');
-      return buyer ? orderView(orderId, await readOrderRecord(d, buyer, orderId)) : undefined;
+      return buyer ? orderView(await readOrderRecord(d, buyer, orderId)) : undefined;
     }),
   );
   return {

@@ -18,7 +18,7 @@ export type StoredOrderStatus = 'void' | 'unpaid' | 'paid' | 'shipped' | 'receiv
 /** Effect scripts end with the success answer to record under the request's Idempotency-Key. */
 type Answer = [answer: V, ttlMs: V];
 type Book = [owner: V, bookId: V, price: V, stock: V, json: V];
-type Draft = [orderId: V, buyer: V, store: V, seller: V, amount: V, now: V, deadline: V];
+type Draft = [orderId: V, store: V, seller: V, amount: V, now: V, deadline: V];
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {

@@ -14,16 +14,16 @@
     ARGV[1] epoch carried by the token
     ARGV[2] token id
     ARGV[3] order id
-    ARGV[4] buyer user id
-    ARGV[5] store id
-    ARGV[6] seller (store owner) user id
-    ARGV[7] amount (cents)
-    ARGV[8] now (ms)
-    ARGV[9] payment deadline (ms)
-    ARGV[10] success answer to record under the Idempotency-Key ('' when none)
-    ARGV[11] how long to keep it (ms)
-  The items are kept once, in the store's reservation (readers take them from there): without them
-  every field is short, so Redis keeps the hash in its compact listpack encoding.
+    ARGV[4] store id
+    ARGV[5] seller (store owner) user id
+    ARGV[6] amount (cents)
+    ARGV[7] now (ms)
+    ARGV[8] payment deadline (ms)
+    ARGV[9] success answer to record under the Idempotency-Key ('' when none)
+    ARGV[10] how long to keep it (ms)
+  The lines are kept once, in the store's reservation (readers take them from there), and the buyer
+  is in the key: every field is short, so Redis keeps the hash in its compact listpack encoding. The
+  escrow field is written when the order is paid (absent: none held).
   Output:
     {0} created
     {1} user missing, {2} auth failed (closed account, password changed, logged out): nothing written
@@ -35,8 +35,8 @@ local failed = checkToken(KEYS[1], KEYS[2], ARGV[1], ARGV[2])
 if failed then return {failed} end
 local orderKey = KEYS[3]
 if redis.call('EXISTS', orderKey) == 1 then return {20} end
-redis.call('HSET', orderKey, 'status', 'unpaid', 'buyer', ARGV[4], 'store', ARGV[5], 'seller', ARGV[6],
-  'amount', ARGV[7], 'escrow', '0', 'created_at', ARGV[8], 'expires_at', ARGV[9])
-redis.call('ZADD', KEYS[4], ARGV[8], ARGV[3])
-markApplied(KEYS[5], ARGV[10], ARGV[11])
+redis.call('HSET', orderKey, 'status', 'unpaid', 'store', ARGV[4], 'seller', ARGV[5], 'amount', ARGV[6],
+  'created_at', ARGV[7], 'expires_at', ARGV[8])
+redis.call('ZADD', KEYS[4], ARGV[7], ARGV[3])
+markApplied(KEYS[5], ARGV[9], ARGV[10])
 return {0}

@@ -12,12 +12,12 @@
     {0} released now
     {21} nothing to do (no reservation, or released already)
 ]]
+--@include reservationLines
 local resvKey, stockKey = KEYS[1], KEYS[2]
 redis.call('ZREM', KEYS[3], ARGV[1])
 if redis.call('HGET', resvKey, 'state') ~= 'held' then return {21} end
-local items = cjson.decode(redis.call('HGET', resvKey, 'items'))
-for _, item in ipairs(items) do
-  redis.call('HINCRBY', stockKey, item[1], item[2])
+for _, line in ipairs(reservationLines(resvKey)) do
+  redis.call('HINCRBY', stockKey, line[1], line[2])
 end
 redis.call('HSET', resvKey, 'state', 'released')
 return {0}

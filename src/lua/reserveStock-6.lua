@@ -16,7 +16,8 @@
     ARGV[4] payment deadline (ms)
     ARGV[5..] pairs: book id, count (ids distinct, counts >= 1)
   Output:
-    {0, owner, amount}  (the items, [[bookId, count, price], ...] as strings, are kept in the reservation)
+    {0, owner, amount}  (the lines are kept in the reservation, one field each: see the include
+                         reservationLines)
     {4} store missing, {7, bookId} book missing, {9, bookId} stock too low,
     {19, 'order_id'} order id reused, {19, 'books'} order amount past 2^53 - 1
 ]]
@@ -41,16 +42,15 @@ for i = 1, lines do
 end
 if amount > 9007199254740991 then return {19, 'books'} end
 
-local items = {}
+local amountText = string.format('%d', amount)
+local fields = {'buyer', ARGV[2], 'state', 'held'}
 for i = 1, lines do
   local bookId, count = ids[i], ARGV[4 + 2 * i]
   redis.call('HINCRBY', stockKey, bookId, -tonumber(count))
-  items[i] = {bookId, count, prices[i]}
+  fields[#fields + 1] = i
+  fields[#fields + 1] = count .. ' ' .. prices[i] .. ' ' .. bookId
 end
-local itemsJson = cjson.encode(items)
-local amountText = string.format('%d', amount)
-redis.call('HSET', resvKey, 'buyer', ARGV[2], 'state', 'held', 'items', itemsJson, 'amount', amountText,
-  'created_at', ARGV[3])
+redis.call('HSET', resvKey, unpack(fields))
 redis.call('ZADD', indexKey, ARGV[3], ARGV[1])
 redis.call('ZADD', dueKey, ARGV[4], ARGV[1])
 return {0, owner, amountText}

@@ -74,7 +74,7 @@ export function keySpace(prefix: string) {
     prices: (store: string) => `${s(store)}:prices`,
     /** hash: book id -> book fields as JSON */
     books: booksKey,
-    /** hash per order: buyer, state (held | released), items, amount */
+    /** hash per order: buyer, state (held | released), and its lines (domain/order-lines.ts) */
     reservation: reservationKey,
     /** sorted set: the store's order ids by creation time */
     storeOrders: (store: string) => `${s(store)}:orders`,

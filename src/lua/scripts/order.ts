@@ -37,7 +37,7 @@ export function orderScripts(k: Keys) {
   return {
     createOrder: (d: OrderDraft, proof: TokenProof, idem?: IdemMark) => {
       const m = userMark(k, d.buyer, idem);
-      const draft = [d.orderId, d.buyer, d.store, d.seller, d.amount, d.now, d.deadline] as const;
+      const draft = [d.orderId, d.store, d.seller, d.amount, d.now, d.deadline] as const;
       return scriptCall(
         'createOrder',
         userEntity(d.buyer),
