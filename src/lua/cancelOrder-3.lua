@@ -17,10 +17,9 @@
 --@include idempotency
 --@include buyerOrder
 local userKey, orderKey = KEYS[1], KEYS[2]
-local status, failed = buyerOrder(userKey, orderKey, ARGV[1])
+local status, failed, order = buyerOrder(userKey, orderKey, ARGV[1], 'store')
 if failed then return {failed} end
 if status ~= 'unpaid' then return {13} end
 redis.call('HSET', orderKey, 'status', 'cancelled', 'cancelled_at', ARGV[2], 'cancel_reason', 'buyer')
-local result = redis.call('HGET', orderKey, 'store')
 markApplied(KEYS[3], ARGV[3], ARGV[4])
-return {0, result}
+return {0, order[2]}

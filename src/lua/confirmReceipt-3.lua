@@ -18,11 +18,10 @@
 --@include idempotency
 --@include buyerOrder
 local userKey, orderKey = KEYS[1], KEYS[2]
-local status, failed = buyerOrder(userKey, orderKey, ARGV[1])
+local status, failed, order = buyerOrder(userKey, orderKey, ARGV[1], 'seller', 'amount')
 if failed then return {failed} end
 if status == 'unpaid' then return {12} end
 if status == 'received' then return {17} end
-local order = redis.call('HMGET', orderKey, 'seller', 'amount')
 redis.call('HSET', orderKey, 'status', 'received', 'escrow', '0', 'received_at', ARGV[2])
 markApplied(KEYS[3], ARGV[3], ARGV[4])
-return {0, order[1], order[2]}
+return {0, order[2], order[3]}

@@ -19,16 +19,16 @@
 --@include idempotency
 --@include buyerOrder
 local userKey, orderKey = KEYS[1], KEYS[2]
-local status, failed = buyerOrder(userKey, orderKey, ARGV[1])
+local status, failed, order, balance = buyerOrder(userKey, orderKey, ARGV[1], 'amount', 'expires_at', 'store')
 if failed then return {failed} end
 if status ~= 'unpaid' then return {16} end
-local order = redis.call('HMGET', orderKey, 'amount', 'expires_at', 'store')
-if tonumber(order[2]) <= tonumber(ARGV[2]) then
+local amount, expiresAt, store = order[2], order[3], order[4]
+if tonumber(expiresAt) <= tonumber(ARGV[2]) then
   redis.call('HSET', orderKey, 'status', 'cancelled', 'cancelled_at', ARGV[2], 'cancel_reason', 'expired')
   return {15, 1}
 end
-if tonumber(redis.call('HGET', userKey, 'balance')) < tonumber(order[1]) then return {11} end
-redis.call('HINCRBY', userKey, 'balance', '-' .. order[1])
-redis.call('HSET', orderKey, 'status', 'paid', 'escrow', order[1], 'paid_at', ARGV[2])
+if tonumber(balance) < tonumber(amount) then return {11} end
+redis.call('HINCRBY', userKey, 'balance', '-' .. amount)
+redis.call('HSET', orderKey, 'status', 'paid', 'escrow', amount, 'paid_at', ARGV[2])
 markApplied(KEYS[3], ARGV[3], ARGV[4])
-return {0, order[3]}
+return {0, store}

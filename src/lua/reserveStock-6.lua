@@ -34,23 +34,26 @@ local stock = redis.call('HMGET', stockKey, unpack(ids))
 for i = 1, lines do
   if not prices[i] then return {7, ids[i]} end
 end
-local amount = 0
+-- Each book's level after this order (an id listed twice draws on the same level).
+local level, amount = {}, 0
 for i = 1, lines do
-  local count = tonumber(ARGV[4 + 2 * i])
-  if tonumber(stock[i] or '0') < count then return {9, ids[i]} end
+  local bookId, count = ids[i], tonumber(ARGV[4 + 2 * i])
+  local left = (level[bookId] or tonumber(stock[i] or '0')) - count
+  if left < 0 then return {9, bookId} end
+  level[bookId] = left
   amount = amount + tonumber(prices[i]) * count
 end
 if amount > 9007199254740991 then return {19, 'books'} end
 
-local amountText = string.format('%d', amount)
-local fields = {'buyer', ARGV[2], 'state', 'held'}
+-- One write per key: the new levels, and the reservation with one field per line.
+local levels, fields = {}, {'buyer', ARGV[2], 'state', 'held'}
 for i = 1, lines do
-  local bookId, count = ids[i], ARGV[4 + 2 * i]
-  redis.call('HINCRBY', stockKey, bookId, -tonumber(count))
-  fields[#fields + 1] = i
-  fields[#fields + 1] = count .. ' ' .. prices[i] .. ' ' .. bookId
+  local bookId = ids[i]
+  levels[2 * i - 1], levels[2 * i] = bookId, string.format('%d', level[bookId])
+  fields[2 * i + 3], fields[2 * i + 4] = i, ARGV[4 + 2 * i] .. ' ' .. prices[i] .. ' ' .. bookId
 end
+redis.call('HSET', stockKey, unpack(levels))
 redis.call('HSET', resvKey, unpack(fields))
 redis.call('ZADD', indexKey, ARGV[3], ARGV[1])
 redis.call('ZADD', dueKey, ARGV[4], ARGV[1])
-return {0, owner, amountText}
+return {0, owner, string.format('%d', amount)}

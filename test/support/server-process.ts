@@ -22,9 +22,15 @@ function denoBinary(root: string): string {
   return found ?? join(root, 'node_modules/.bin/deno');
 }
 
+/** SERVER_CPU_PROF=<dir>: each Node server process writes a V8 CPU profile there when it exits. */
+function profileArgs(): string[] {
+  const dir = process.env.SERVER_CPU_PROF;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 function serverCommand(runtime: Runtime, root: string): [string, string[]] {
   return runtime === 'node'
-    ? [process.execPath, ['--import', 'tsx', 'src/server.ts']]
+    ? [process.execPath, [...profileArgs(), '--import', 'tsx', 'src/server.ts']]
     : [denoBinary(root), ['run', '-A', 'src/server.deno.ts']];
 }
 
