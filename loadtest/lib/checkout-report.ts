@@ -42,7 +42,7 @@ export const workOf = (r: Run): RedisWork =>
 export function logRedisWork(r: Run): void {
   const w = workOf(r);
   log(
-    `  ${r.label}: Redis CPU ${fmt(w.cpuUs)} µs/pair, EVALSHA ${fmt(w.evalsha, 2)}/pair, ${fmt(w.commands, 1)} commands/pair (over ${fmt(w.pairs)} pairs)`,
+    `  ${r.label}: Redis CPU ${fmt(w.cpuUs)} µs/pair, EVALSHA ${fmt(w.evalsha, 2)}/pair, ${fmt(w.commands, 1)} commands/pair, ${fmt(w.reads, 2)} reads and ${fmt(w.writes, 2)} writes/pair (over ${fmt(w.pairs)} pairs)`,
   );
   log(`    per pair, by µs (share of Redis CPU): ${topLine(w)}`);
 }

@@ -15,6 +15,9 @@ export interface RedisReading {
   commands: Map<string, { calls: number; usec: number }>;
   usedMemory: number;
   keys: number;
+  /** read and write events Redis handled (INFO stats): how well the client's commands are batched */
+  reads: number;
+  writes: number;
 }
 
 const OWN = new Set(['info', 'dbsize']);
@@ -30,13 +33,15 @@ function fields(text: string): Map<string, string> {
 }
 
 export async function readRedis(redis: Redis): Promise<RedisReading> {
-  const [cpu, stats, memory, keys] = await Promise.all([
+  const [cpu, stats, memory, keys, io] = await Promise.all([
     redis.info('cpu'),
     redis.info('commandstats'),
     redis.info('memory'),
     redis.dbsize(),
+    redis.info('stats'),
   ]);
   const c = fields(cpu);
+  const events = fields(io);
   const commands = new Map<string, { calls: number; usec: number }>();
   for (const [key, value] of fields(stats)) {
     const name = key.replace(/^cmdstat_/, '');
@@ -50,6 +55,8 @@ export async function readRedis(redis: Redis): Promise<RedisReading> {
     commands,
     usedMemory: Number(fields(memory).get('used_memory') ?? Number.NaN),
     keys,
+    reads: Number(events.get('total_reads_processed') ?? Number.NaN),
+    writes: Number(events.get('total_writes_processed') ?? Number.NaN),
   };
 }
 
@@ -60,6 +67,9 @@ export interface RedisWork {
   evalsha: number;
   /** every command counted by commandstats (script calls included, see above) */
   commands: number;
+  /** read and write events per pair (fewer than the round trips: commands batched per event) */
+  reads: number;
+  writes: number;
   /** per pair, µs share of Redis's CPU; highest µs first */
   top: { name: string; calls: number; usec: number; share: number }[];
 }
@@ -70,6 +80,8 @@ export function redisWork(
 ): RedisWork {
   const pairs = intervals.reduce((sum, i) => sum + i.pairs, 0) || Number.NaN;
   const cpu = intervals.reduce((sum, i) => sum + (i.to.cpu - i.from.cpu), 0) * 1e6;
+  const events = (k: 'reads' | 'writes') =>
+    intervals.reduce((sum, i) => sum + (i.to[k] - i.from[k]), 0) / pairs;
   const delta = new Map<string, { calls: number; usec: number }>();
   for (const { from, to } of intervals)
     for (const [name, after] of to.commands) {
@@ -89,6 +101,8 @@ export function redisWork(
     cpuUs: cpu / pairs,
     evalsha: (delta.get('evalsha')?.calls ?? 0) / pairs,
     commands: rows.reduce((sum, [, d]) => sum + d.calls, 0) / pairs,
+    reads: events('reads'),
+    writes: events('writes'),
     top,
   };
 }
