@@ -16,11 +16,23 @@ export function sumLines(books: { id: string; count: number }[]): [string, numbe
   return [...lines];
 }
 
+const ID_BYTES = 12;
+/** Random bytes drawn 512 ids at a time: one draw per id cost 2 % of the checkout's CPU. */
+let pool = Buffer.alloc(0);
+let taken = 0;
+
 /**
  * A new order id: 96 random bits in 16 URL-safe characters. Short on purpose: the id is written in
  * two keys and two indexes per order, so each character costs Redis memory four times.
  */
-export const newOrderId = () => randomBytes(12).toString('base64url');
+export function newOrderId(): string {
+  if (taken + ID_BYTES > pool.length) {
+    pool = randomBytes(ID_BYTES * 512);
+    taken = 0;
+  }
+  taken += ID_BYTES;
+  return pool.toString('base64url', taken - ID_BYTES, taken);
+}
 
 /**
  * Places an order for a buyer whose token signature was verified (`proof`); returns its id. Two

@@ -33,6 +33,11 @@ export function redisServerArgs(socket: string, dir: string): string[] {
     '',
     '--maxmemory-policy',
     'noeviction',
+    // Hashes of up to 32 fields (users, orders, reservations) stay compact listpacks; a store's
+    // stock and prices (one field per book) become hash tables past 32 books, where a lookup does
+    // not scan every field (measured: the reserve step 28 -> 22 µs of Redis CPU with 100 books).
+    '--hash-max-listpack-entries',
+    '32',
     '--daemonize',
     'no',
   ];
