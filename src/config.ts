@@ -18,6 +18,8 @@ const EnvSchema = v.object({
   HOST: v.optional(v.string(), '0.0.0.0'),
   REDIS_URL: v.optional(v.pipe(v.string(), v.url())),
   REDIS_CLUSTER_NODES: v.optional(v.pipe(v.string(), v.regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/))),
+  /** redis/coalesce-writes.ts */
+  REDIS_COALESCE_WRITES: v.optional(v.picklist(['on', 'off']), 'off'),
   DATA_DIR: v.optional(v.string(), './data'),
   KEY_PREFIX: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9_-]{1,32}$/)), 'bs'),
   ORDER_TIMEOUT_SECONDS: int(900, 1),

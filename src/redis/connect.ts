@@ -3,8 +3,10 @@
  * or the embedded default. Every client made here is prepared by the caller (the Lua scripts defined). A Redis that cannot be
  * reached at start is a fatal, explained error.
  */
+
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Config } from '../config.ts';
+import { coalesceWrites } from './coalesce-writes.ts';
 import { type EmbeddedRedis, startEmbeddedRedis } from './embedded.ts';
 
 export type RedisClient = Redis | Cluster;
@@ -37,7 +39,8 @@ function failInFlightOnClose(node: Redis): void {
   });
 }
 
-type RedisConfig = Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'DATA_DIR'>;
+type RedisConfig = Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'DATA_DIR'> &
+  Partial<Pick<Config, 'REDIS_COALESCE_WRITES'>>;
 
 interface Target {
   make: (options?: Partial<RedisOptions>) => RedisClient;
@@ -109,6 +112,10 @@ export async function connectRedis(
     return client;
   };
   const client = duplicate();
+  if (config.REDIS_COALESCE_WRITES === 'on') {
+    if (client instanceof Cluster) client.on('+node', (node: Redis) => coalesceWrites(node));
+    else coalesceWrites(client);
+  }
   let lastError = '';
   client.on('error', (error: Error) => {
     if (error.message !== lastError) log(`redis: ${error.message}`);
