@@ -65,7 +65,7 @@ async function measure(runs: Run[], s: CheckoutSettings, withMemory: boolean, de
   for (const r of runs) problems.push(...(await verifyCheckout(r.label, r.stack.base, r.world, r.logs)));
   if (withMemory && s.memoryOrders > 0) await memoryRuns(runs, s, deadline);
   for (const r of runs.filter((x) => x.revision.role === 'current'))
-    problems.push(...(await storeOfRecord(r.stack, r.tag)).map((p) => `${r.label}: ${p}`));
+    problems.push(...(await storeOfRecord(r.stack, r.keyPrefix)).map((p) => `${r.label}: ${p}`));
   const rows = runs.flatMap(runPhases);
   log(`\n${table(rows)}\n`);
   problems.push(...rows.flatMap((p) => phaseProblems(p)));

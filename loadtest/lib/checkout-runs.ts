@@ -4,6 +4,7 @@
  * reporting), its warm-up, its closed-loop rounds (Redis read before and after each), its open loop
  * at half its peak.
  */
+import { loadConfig } from '../../src/config.ts';
 import { runTag } from '../scenarios/catalog.ts';
 import {
   type CheckoutSpec,
@@ -42,7 +43,11 @@ export interface Run {
   /** server processes once it served (WEB_CONCURRENCY > 1 on Node: the primary too) */
   processes: number;
   stack: OpenStack;
+  /** the run's ids start with it */
   tag: string;
+  /** the server's KEY_PREFIX: the service's default (each run has a Redis of its own), so the memory
+   * per order is what a deployment sees */
+  keyPrefix: string;
   world: CheckoutWorld;
   seq: Sequence;
   /** every log of this run with ids kept, for the verification */
@@ -87,7 +92,12 @@ export async function openRun(
   index: number,
 ) {
   const tag = runTag(Date.now(), Math.random());
-  const env = { KEY_PREFIX: tag, PASSWORD_CACHE_SECONDS: s.passwordCache, WEB_CONCURRENCY: String(procs) };
+  const keyPrefix = loadConfig({}).KEY_PREFIX;
+  const env = {
+    KEY_PREFIX: keyPrefix,
+    PASSWORD_CACHE_SECONDS: s.passwordCache,
+    WEB_CONCURRENCY: String(procs),
+  };
   const port = s.port ? s.port + index : undefined;
   const t0 = Date.now();
   const stack = await openStack({ dirPrefix: 'bench-checkout-', env, root: revision.root, runtime, port });
@@ -103,13 +113,14 @@ export async function openRun(
       processes,
       stack,
       tag,
+      keyPrefix,
       world,
       seq: { next: 0 },
       logs: [],
       rounds: [],
     };
     log(
-      `  ${label}: server ${stack.base} (pid ${stack.server.child.pid}, ${processes} process${processes > 1 ? 'es' : ''}), own redis-server, prefix ${tag}; up with its world in ${fmt((Date.now() - t0) / 1000, 1)} s`,
+      `  ${label}: server ${stack.base} (pid ${stack.server.child.pid}, ${processes} process${processes > 1 ? 'es' : ''}), own redis-server, ids ${tag}-*; up with its world in ${fmt((Date.now() - t0) / 1000, 1)} s`,
     );
     if (procs > 1 && processes === 1)
       log(

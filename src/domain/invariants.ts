@@ -48,6 +48,17 @@ interface Check {
   findings: Finding[];
   /** Every order key read (`void` tombstones included) with its status. */
   statuses: Map<string, string>;
+  /** Each store's owner, read once. */
+  owners: Map<string, Promise<string | null>>;
+}
+
+function ownerOf(c: Check, store: string): Promise<string | null> {
+  let owner = c.owners.get(store);
+  if (!owner) {
+    owner = c.redis.hget(c.keys.store(store), 'owner');
+    c.owners.set(store, owner);
+  }
+  return owner;
 }
 
 /** How many keys are read at once (independent reads; each a single-slot command). */
@@ -70,7 +81,7 @@ export async function checkInvariants(
   orderTimeoutMs = 0,
 ): Promise<InvariantReport> {
   const money = { balances: 0, escrow: 0, deposited: 0, pendingPayouts: 0 };
-  const c: Check = { redis, keys, now, graceMs, orderTimeoutMs, money, findings: [], statuses: new Map() };
+  const c: Check = { redis, keys, now, graceMs, orderTimeoutMs, money, findings: [], statuses: new Map(), owners: new Map() };
   const users = await checkUsers(c);
   const orders = await checkOrders(c);
   const stores = await checkStores(c);
@@ -101,22 +112,30 @@ async function checkOrders(c: Check): Promise<number> {
     c.statuses.set(key, o.status);
     if (o.status === 'void') return;
     orders++;
-    await checkOrder(c, ids.orderId, o);
+    await checkOrder(c, ids, o);
   });
   return orders;
 }
 
 /** Escrow of a paid order; an unpaid one not long past its deadline; a received one paid out. */
-async function checkOrder(c: Check, orderId: string, o: Record<string, string>): Promise<void> {
-  const { buyer, store } = o;
-  if (o.status === 'paid' || o.status === 'shipped') c.money.escrow += Number(o.escrow ?? 0);
+async function checkOrder(
+  c: Check,
+  { buyer, orderId }: { buyer: string; orderId: string },
+  o: Record<string, string>,
+): Promise<void> {
+  const { store } = o;
+  // An order holds its amount in escrow while it is paid or shipped.
+  if (o.status === 'paid' || o.status === 'shipped') c.money.escrow += Number(o.amount ?? 0);
   if (o.status === 'unpaid' && Number(o.expires_at) + c.graceMs < c.now)
     c.findings.push({ message: `order ${orderId} unpaid long past its deadline`, orderId, buyer, store });
-  if (o.status === 'received' && o.seller) {
-    const credited = await c.redis.sismember(c.keys.payouts(o.seller), orderId);
+  if (o.status !== 'received') return;
+  // The seller is the store's owner (orders recorded before that rule hold it themselves).
+  const seller = o.seller ?? (store ? await ownerOf(c, store) : null);
+  if (seller) {
+    const credited = await c.redis.sismember(c.keys.payouts(seller), orderId);
     if (!credited) {
       c.money.pendingPayouts += Number(o.amount ?? 0);
-      const message = `order ${orderId} received but seller ${o.seller} not paid`;
+      const message = `order ${orderId} received but seller ${seller} not paid`;
       c.findings.push({ message, orderId, buyer, store });
     }
   }

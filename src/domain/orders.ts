@@ -7,7 +7,7 @@ import { expectOk } from '../errors.ts';
 import { Code } from '../lua/codes.ts';
 import { answering, type IdemMark, type TokenProof } from '../lua/scripts.ts';
 import type { Deps } from './deps.ts';
-import { payOut, reconcile } from './reconcile.ts';
+import { payOut, reconcile, storeOwner } from './reconcile.ts';
 
 /** Order lines with repeated book ids summed, in first-seen order. */
 export function sumLines(books: { id: string; count: number }[]): [string, number][] {
@@ -58,8 +58,8 @@ export async function newOrder(
   );
   // A refusal answers for the token first (an unknown user is 511 before a missing store is 513).
   if (reserved.code !== Code.OK) await d.guard.checkProof(user, proof);
-  const { owner, amount } = expectOk(reserved, about);
-  const draft = { orderId, buyer: user, store, seller: owner, amount, now, deadline };
+  const { amount } = expectOk(reserved, about);
+  const draft = { orderId, buyer: user, store, amount, now, deadline };
   const created = await d.actors
     .continue(d.scripts.createOrder(draft, proof, answering(idem, { order_id: orderId })))
     .catch(async (error: unknown) => {
@@ -118,8 +118,9 @@ export async function confirmReceipt(
   } else if (reply.code !== Code.OK) {
     d.queue.cancelSettle(orderId);
   }
-  const { seller, amount } = expectOk(reply, about);
-  await d.actors.continue(d.scripts.creditPayout(seller, orderId, amount));
+  const { store, amount } = expectOk(reply, about);
+  const seller = await storeOwner(d, store);
+  if (seller) await d.actors.continue(d.scripts.creditPayout(seller, orderId, amount));
   d.queue.cancelSettle(orderId);
 }
 

@@ -35,9 +35,22 @@ export async function reconcile(d: ReconcileDeps, ref: OrderRef): Promise<Reconc
   return { status, expiredNow: status === 'cancelled' && changed };
 }
 
-/** Credits a received order's amount to its seller (once, by the seller's payout ledger). */
+/** A store's owner: the seller of its orders (a store never changes hands). */
+export const storeOwner = (d: Pick<ReconcileDeps, 'redis' | 'keys'>, store: string) =>
+  d.redis.hget(d.keys.store(store), 'owner');
+
+/**
+ * Credits a received order's amount to its seller (once, by the seller's payout ledger). The seller
+ * is the store's owner; orders recorded before that rule hold their `seller` themselves.
+ */
 export async function payOut(d: ReconcileDeps, ref: OrderRef): Promise<void> {
-  const [seller, amount] = await d.redis.hmget(d.keys.order(ref.buyer, ref.orderId), 'seller', 'amount');
+  const [recorded, store, amount] = await d.redis.hmget(
+    d.keys.order(ref.buyer, ref.orderId),
+    'seller',
+    'store',
+    'amount',
+  );
+  const seller = recorded ?? (store ? await storeOwner(d, store) : null);
   if (!seller || !amount) return;
   await d.actors.continue(d.scripts.creditPayout(seller, ref.orderId, amount));
 }

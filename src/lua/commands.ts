@@ -18,7 +18,7 @@ export type StoredOrderStatus = 'void' | 'unpaid' | 'paid' | 'shipped' | 'receiv
 /** Effect scripts end with the success answer to record under the request's Idempotency-Key. */
 type Answer = [answer: V, ttlMs: V];
 type Book = [owner: V, bookId: V, price: V, stock: V, json: V];
-type Draft = [orderId: V, store: V, seller: V, amount: V, now: V, deadline: V];
+type Draft = [orderId: V, store: V, amount: V, now: V, deadline: V];
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -88,7 +88,7 @@ declare module 'ioredis' {
         ...lines: V[],
       ]
     ): Result<
-      | [C['OK'], owner: string, amount: string]
+      | [C['OK'], amount: string]
       | [C['STORE_MISSING']]
       | [C['BOOK_MISSING'] | C['STOCK_LOW'], bookId: string]
       | [C['INVALID'], field: string],
@@ -132,7 +132,7 @@ declare module 'ioredis' {
     confirmReceipt(
       ...a: [user: K, order: K, idemKey: K, epoch: V, now: V, ...Answer]
     ): Result<
-      | [C['OK'], seller: string, amount: string]
+      | [C['OK'], store: string, amount: string]
       | [
           | C['USER_MISSING']
           | C['AUTH_FAILED']

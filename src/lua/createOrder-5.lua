@@ -15,15 +15,14 @@
     ARGV[2] token id
     ARGV[3] order id
     ARGV[4] store id
-    ARGV[5] seller (store owner) user id
-    ARGV[6] amount (cents)
-    ARGV[7] now (ms)
-    ARGV[8] payment deadline (ms)
-    ARGV[9] success answer to record under the Idempotency-Key ('' when none)
-    ARGV[10] how long to keep it (ms)
-  The lines are kept once, in the store's reservation (readers take them from there), and the buyer
-  is in the key: every field is short, so Redis keeps the hash in its compact listpack encoding. The
-  escrow field is written when the order is paid (absent: none held).
+    ARGV[5] amount (cents)
+    ARGV[6] now (ms)
+    ARGV[7] payment deadline (ms)
+    ARGV[8] success answer to record under the Idempotency-Key ('' when none)
+    ARGV[9] how long to keep it (ms)
+  The lines are kept once, in the store's reservation (readers take them from there), the buyer is in
+  the key and the seller is the store's owner: every field is short, so Redis keeps the hash in its
+  compact listpack encoding. (Orders recorded earlier also hold `buyer`, `seller` and `escrow`.)
   Output:
     {0} created
     {1} user missing, {2} auth failed (closed account, password changed, logged out): nothing written
@@ -35,8 +34,8 @@ local failed = checkToken(KEYS[1], KEYS[2], ARGV[1], ARGV[2])
 if failed then return {failed} end
 local orderKey = KEYS[3]
 if redis.call('EXISTS', orderKey) == 1 then return {20} end
-redis.call('HSET', orderKey, 'status', 'unpaid', 'store', ARGV[4], 'seller', ARGV[5], 'amount', ARGV[6],
-  'created_at', ARGV[7], 'expires_at', ARGV[8])
-redis.call('ZADD', KEYS[4], ARGV[7], ARGV[3])
-markApplied(KEYS[5], ARGV[9], ARGV[10])
+redis.call('HSET', orderKey, 'status', 'unpaid', 'store', ARGV[4], 'amount', ARGV[5], 'created_at', ARGV[6],
+  'expires_at', ARGV[7])
+redis.call('ZADD', KEYS[4], ARGV[6], ARGV[3])
+markApplied(KEYS[5], ARGV[8], ARGV[9])
 return {0}

@@ -1,7 +1,7 @@
 #!lua
 --[[
   Pays an order to the platform: the amount leaves the buyer's balance and is held as the order's
-  escrow. An unpaid order past its deadline is cancelled here instead (the expiry and the payment
+  escrow (an order holds its amount in escrow while it is paid or shipped). An unpaid order past its deadline is cancelled here instead (the expiry and the payment
   have exactly one outcome).
   Input:
     KEYS[1] buyer's user hash
@@ -29,6 +29,6 @@ if tonumber(expiresAt) <= tonumber(ARGV[2]) then
 end
 if tonumber(balance) < tonumber(amount) then return {11} end
 redis.call('HINCRBY', userKey, 'balance', '-' .. amount)
-redis.call('HSET', orderKey, 'status', 'paid', 'escrow', amount, 'paid_at', ARGV[2])
+redis.call('HSET', orderKey, 'status', 'paid', 'paid_at', ARGV[2])
 markApplied(KEYS[3], ARGV[3], ARGV[4])
 return {0, store}

@@ -22,8 +22,7 @@
     {19, 'order_id'} order id reused, {19, 'books'} order amount past 2^53 - 1
 ]]
 local storeKey, stockKey, pricesKey, resvKey, indexKey, dueKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
-local owner = redis.call('HGET', storeKey, 'owner')
-if not owner then return {4} end
+if not redis.call('HGET', storeKey, 'owner') then return {4} end
 if redis.call('EXISTS', resvKey) == 1 then return {19, 'order_id'} end
 
 local lines = (#ARGV - 4) / 2
@@ -56,4 +55,4 @@ redis.call('HSET', stockKey, unpack(levels))
 redis.call('HSET', resvKey, unpack(fields))
 redis.call('ZADD', indexKey, ARGV[3], ARGV[1])
 redis.call('ZADD', dueKey, ARGV[4], ARGV[1])
-return {0, owner, string.format('%d', amount)}
+return {0, string.format('%d', amount)}

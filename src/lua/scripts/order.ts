@@ -11,7 +11,6 @@ export interface OrderDraft {
   orderId: string;
   buyer: string;
   store: string;
-  seller: string;
   /** cents, as the reservation computed it */
   amount: string;
   now: number;
@@ -37,7 +36,7 @@ export function orderScripts(k: Keys) {
   return {
     createOrder: (d: OrderDraft, proof: TokenProof, idem?: IdemMark) => {
       const m = userMark(k, d.buyer, idem);
-      const draft = [d.orderId, d.store, d.seller, d.amount, d.now, d.deadline] as const;
+      const draft = [d.orderId, d.store, d.amount, d.now, d.deadline] as const;
       return scriptCall(
         'createOrder',
         userEntity(d.buyer),
@@ -84,7 +83,7 @@ export function orderScripts(k: Keys) {
         'confirmReceipt',
         userEntity(s.buyer),
         (r) => r.confirmReceipt(...keysOf(s), m.record, s.epoch, s.now, m.answer, m.ttlMs),
-        (raw) => (raw[0] === Code.OK ? { code: raw[0], seller: raw[1], amount: raw[2] } : { code: raw[0] }),
+        (raw) => (raw[0] === Code.OK ? { code: raw[0], store: raw[1], amount: raw[2] } : { code: raw[0] }),
       );
     },
     markShipped: (buyer: string, orderId: string, store: string, now: number) =>

@@ -88,7 +88,7 @@ export function storeScripts(k: Keys) {
         (raw) => {
           switch (raw[0]) {
             case Code.OK:
-              return { code: raw[0], owner: raw[1], amount: raw[2] };
+              return { code: raw[0], amount: raw[1] };
             case Code.BOOK_MISSING:
             case Code.STOCK_LOW:
               return { code: raw[0], book_id: raw[1] };
