@@ -86,7 +86,7 @@ export async function sendCalls(
   let results: [Error | null, unknown][] | null;
   try {
     results = await pipeline.exec();
-  } catch (error) {
+  } catch {
     // ioredis refuses a whole Cluster batch before sending any of it when one call's keys are
     // malformed or not in the batch's slot. Nothing ran, so each call runs alone, in order, and only
     // the bad one fails. (Errors after sending come back per call in `results`, never here.)
