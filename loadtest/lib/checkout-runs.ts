@@ -160,9 +160,9 @@ export const peak = (r: Run) =>
   r.rounds.reduce((sum, x) => sum + x.log.pairs, 0) /
   (r.rounds.reduce((sum, x) => sum + x.facts.seconds, 0) || 1);
 
-/** The open loop at half the peak. */
+/** The open loop at `openPercent` of the peak (half by default). */
 export async function openLoop(r: Run, s: CheckoutSettings): Promise<void> {
-  const rate = peak(r) / 2;
+  const rate = (peak(r) * s.openPercent) / 100;
   if (!(rate > 0) || s.openSeconds === 0) return;
   const log1 = newPairLog(true);
   r.logs.push(log1);

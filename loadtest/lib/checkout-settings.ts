@@ -11,8 +11,9 @@ export interface CheckoutSettings {
   seconds: number;
   rounds: number;
   warmupSeconds: number;
-  /** open loop at half the peak, per server; 0 skips it */
+  /** open loop at `openPercent` of the peak, per server; 0 skips it */
   openSeconds: number;
+  openPercent: number;
   connections: number;
   spec: CheckoutSpec;
   /** orders of the memory phase (0: none); `memoryGiven`: set explicitly, so not cut to the budget */
@@ -47,6 +48,7 @@ export function checkoutSettings(): CheckoutSettings {
     rounds: intEnv('BENCH_ROUNDS', base ? 2 : 1, 1),
     warmupSeconds: intEnv('BENCH_WARMUP_SECONDS', 2, 0),
     openSeconds: intEnv('BENCH_OPEN_SECONDS', 10, 0),
+    openPercent: intEnv('BENCH_OPEN_PERCENT', 50, 1),
     connections: intEnv('BENCH_CONNECTIONS', 50, 1),
     spec: {
       ...COURSE,
