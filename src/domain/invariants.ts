@@ -81,7 +81,17 @@ export async function checkInvariants(
   orderTimeoutMs = 0,
 ): Promise<InvariantReport> {
   const money = { balances: 0, escrow: 0, deposited: 0, pendingPayouts: 0 };
-  const c: Check = { redis, keys, now, graceMs, orderTimeoutMs, money, findings: [], statuses: new Map(), owners: new Map() };
+  const c: Check = {
+    redis,
+    keys,
+    now,
+    graceMs,
+    orderTimeoutMs,
+    money,
+    findings: [],
+    statuses: new Map(),
+    owners: new Map(),
+  };
   const users = await checkUsers(c);
   const orders = await checkOrders(c);
   const stores = await checkStores(c);
