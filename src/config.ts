@@ -32,6 +32,9 @@ const EnvSchema = v.object({
   /** server processes sharing the port (src/server-processes.ts) */
   WEB_CONCURRENCY: int(1, 1),
   LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
+  /** Node: a request's headers must arrive within this (slow clients get 408), and all of it within the next */
+  HTTP_HEADERS_TIMEOUT_MS: int(20_000, 1),
+  HTTP_REQUEST_TIMEOUT_MS: int(120_000, 1),
 });
 
 export type Config = v.InferOutput<typeof EnvSchema>;
