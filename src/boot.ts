@@ -20,13 +20,19 @@ export async function boot(env: Record<string, string | undefined>) {
   const app = createApp(deps);
   log.info('service ready', { redis: redis.describe, workers: config.WORKERS });
   let closing: Promise<void> | undefined;
+  /** The shutdown step in progress, for the message of a shutdown that hangs. */
+  let step = 'not started';
   const shutdown = () => {
     closing ??= (async () => {
+      step = 'closing the order worker';
       await worker?.close();
+      step = 'closing the actors, search projection and queue';
       await deps.close();
+      step = 'closing the Redis connection';
       await redis.close();
+      step = 'done';
     })();
     return closing;
   };
-  return { app, config, log, deps, redis, shutdown };
+  return { app, config, log, deps, redis, shutdown, shutdownStep: () => step };
 }

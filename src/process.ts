@@ -34,10 +34,16 @@ export async function retryWhileAddressInUse<T>(listen: () => Promise<T>, attemp
 const SHUTDOWN_GRACE_MS = 10_000;
 
 /** Runs `shutdown` once on SIGINT/SIGTERM, then exits (at the latest after SHUTDOWN_GRACE_MS). */
-export function exitOnSignals(shutdown: () => Promise<unknown>, before?: () => void): void {
+export function exitOnSignals(
+  shutdown: () => Promise<unknown>,
+  before?: () => void,
+  step: () => string = () => 'unknown',
+): void {
   const stop = (signal: string) => {
     setTimeout(() => {
-      process.stderr.write(`shutdown after ${signal} took over ${SHUTDOWN_GRACE_MS} ms; exiting\n`);
+      process.stderr.write(
+        `shutdown after ${signal} took over ${SHUTDOWN_GRACE_MS} ms (at: ${step()}); exiting\n`,
+      );
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref?.();
     before?.();

@@ -13,7 +13,9 @@ import { exitWithParent } from './process.ts';
 import { startEmbeddedRedis } from './redis/embedded.ts';
 
 const REFORK_DELAY_MS = 1000;
-const STOP_GRACE_MS = 10_000;
+/** A process still running this long after SIGTERM is killed (it gives itself 10 s: src/process.ts). */
+const STOP_GRACE_MS = 12_000;
+const KILL_WAIT_MS = 2000;
 
 /** Set in the environment of each server process the primary starts: its index, 0 to N-1. */
 const INDEX_VARIABLE = 'BOOKSTORE_SERVER_INDEX';
@@ -71,9 +73,19 @@ export async function runPrimary(config: PrimaryConfig, log: Logger, start: Star
 
   const stop = async () => {
     stopping = true;
-    const exited = [...running].map((child) => new Promise((done) => child.onExit(done)));
+    const within = (ms: number, work: Promise<unknown>) =>
+      Promise.race([work, new Promise((done) => setTimeout(done, ms))]);
+    const exits = () => Promise.all([...running].map((child) => new Promise((done) => child.onExit(done))));
+    const exited = exits();
     for (const child of running) child.kill('SIGTERM');
-    await Promise.race([Promise.all(exited), new Promise((done) => setTimeout(done, STOP_GRACE_MS))]);
+    await within(STOP_GRACE_MS, exited);
+    // None is left behind: one whose shutdown hangs would keep serving (or holding the port) alone.
+    if (running.size > 0) {
+      log.warn('server processes still running after SIGTERM; killing them', { processes: running.size });
+      const killed = exits();
+      for (const child of running) child.kill('SIGKILL');
+      await within(KILL_WAIT_MS, killed);
+    }
     await embedded?.stop();
     process.exit(0);
   };

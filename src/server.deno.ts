@@ -24,7 +24,7 @@ declare const Deno: {
 
 async function serveHere() {
   exitWithParent();
-  const { app, config, log, shutdown } = await boot(process.env);
+  const { app, config, log, shutdown, shutdownStep } = await boot(process.env);
   const server = await retryWhileAddressInUse(async () =>
     Deno.serve(
       {
@@ -37,7 +37,7 @@ async function serveHere() {
       app.fetch,
     ),
   );
-  exitOnSignals(shutdown, () => void server.shutdown());
+  exitOnSignals(shutdown, () => void server.shutdown(), shutdownStep);
 }
 
 try {

@@ -14,7 +14,7 @@ import { servesHere } from './server-processes.ts';
 
 async function serveHere() {
   exitWithParent();
-  const { app, config, log, shutdown } = await boot(process.env);
+  const { app, config, log, shutdown, shutdownStep } = await boot(process.env);
   const server = await retryWhileAddressInUse(
     () =>
       new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -35,7 +35,7 @@ async function serveHere() {
         answerClientErrorsAsJson(s as Server);
       }),
   );
-  exitOnSignals(shutdown, () => server.close());
+  exitOnSignals(shutdown, () => server.close(), shutdownStep);
 }
 
 try {
