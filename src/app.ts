@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono';
 import type { Deps } from './domain/deps.ts';
-import { DomainError } from './errors.ts';
+import { DomainError, outageError } from './errors.ts';
 import { limitBody } from './http/body-limit.ts';
 import { answerFor } from './http/errors.ts';
 import { createMetrics } from './http/metrics.ts';
@@ -46,7 +46,9 @@ export function createApp(d: Deps) {
       ? fail(c, 405, `method ${c.req.method} not allowed on ${c.req.path}`)
       : fail(c, 404, `no such path: ${c.req.path}`),
   );
-  app.onError((error, c) => {
+  app.onError((thrown, c) => {
+    // Redis away: 503 with Retry-After, and no stack logged per request (the client logs the outage).
+    const error = outageError(thrown) ?? thrown;
     if (error instanceof DomainError) {
       const answer = answerFor(error.code, error.about);
       return fail(c, answer.status, answer.message, answer.headers);

@@ -27,6 +27,10 @@ const EnvSchema = v.object({
   TOKEN_SECRET: v.optional(v.pipe(v.string(), v.minLength(16))),
   MAILBOX_CAPACITY: int(1000, 1),
   ASK_TIMEOUT_MS: int(5000, 1),
+  /** the shared Redis client's deadline per command (redis/connect.ts); default half ASK_TIMEOUT_MS */
+  REDIS_COMMAND_TIMEOUT_MS: v.optional(
+    v.pipe(v.string(), v.transform(Number), v.number(), v.integer(), v.minValue(1)),
+  ),
   PASSWORD_CACHE_SECONDS: int(60, 0),
   WORKERS: v.optional(v.picklist(['inline', 'off']), 'inline'),
   /** server processes sharing the port (src/server-processes.ts) */

@@ -1,7 +1,7 @@
 /**
  * Wires the domain's dependencies from a Redis connection and the configuration.
  */
-import { Cluster } from 'ioredis';
+import { Cluster, type RedisOptions } from 'ioredis';
 import { createActorSystem } from './actors/system.ts';
 import { createGuard } from './auth/guard.ts';
 import { VerificationCache } from './auth/passwords.ts';
@@ -40,6 +40,27 @@ export function createCoreDeps(redis: RedisClient, config: CoreConfig, log: Logg
   return { redis, keys, scripts: scriptCalls(keys), actors, log, now: () => Date.now() };
 }
 
+/**
+ * Blocking stream reads need a connection of their own. Unlike the shared client it waits out an
+ * outage: no deadline on the blocking read, reads kept while disconnected and resent after a
+ * reconnect (a read is safe to repeat), its errors left to the shared client's log. (The narrowing is
+ * for the type checker: the two classes' `duplicate` signatures differ, so the union's cannot be called.)
+ */
+function tailConnection(redis: RedisClient): RedisClient {
+  const patient: Partial<RedisOptions> = {
+    commandTimeout: undefined,
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: null,
+    autoResendUnfulfilledCommands: true,
+  };
+  const tail: RedisClient =
+    redis instanceof Cluster
+      ? redis.duplicate(undefined, { redisOptions: patient })
+      : redis.duplicate(patient);
+  tail.on('error', () => {});
+  return tail;
+}
+
 export async function createDeps(
   redis: RedisClient,
   config: DepsConfig,
@@ -54,9 +75,7 @@ export async function createDeps(
   const cache = new VerificationCache(config.PASSWORD_CACHE_SECONDS * 1000);
   const queue = createOrderQueue(redis, keys);
   const deadlines = new DeadlineDrops(core);
-  // Blocking stream reads need a connection of their own. (The narrowing is for the type checker:
-  // the two classes' `duplicate` signatures differ, so the union's cannot be called.)
-  const tail: RedisClient = redis instanceof Cluster ? redis.duplicate() : redis.duplicate();
+  const tail = tailConnection(redis);
   const catalogue = createProjection(redis, tail, keys, log, config.DATA_DIR);
   let closed = false;
   // The rebuild runs in the background: every other endpoint serves at once; searches wait for it.

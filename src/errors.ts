@@ -5,6 +5,7 @@
  * is the only place that turns a code into the API's result code, status and message.
  */
 import { Code, type ScriptCode } from './lua/codes.ts';
+import { outageOf } from './redis/outage.ts';
 
 /** Failures that do not come from a script. */
 export const Kind = {
@@ -24,6 +25,10 @@ export const Kind = {
   SEARCH_STORE_MISSING: 'search-store-missing',
   /** a picture URL that names no stored picture */
   PICTURE_MISSING: 'picture-missing',
+  /** Redis could not be reached, so nothing was sent to it: nothing was changed */
+  REDIS_UNREACHABLE: 'redis-unreachable',
+  /** a command was sent to Redis and no answer came in time: outcome unknown */
+  REDIS_NO_ANSWER: 'redis-no-answer',
 } as const;
 
 export type ErrorCode =
@@ -52,6 +57,13 @@ export class DomainError extends Error {
     super(`${code}: ${JSON.stringify(about)}`);
     this.name = 'DomainError';
   }
+}
+
+/** A failure of an unreachable Redis (redis/outage.ts) as its semantic error; undefined for any other. */
+export function outageError(error: unknown): DomainError | undefined {
+  const outage = outageOf(error);
+  if (outage === undefined) return undefined;
+  return new DomainError(outage === 'unreachable' ? Kind.REDIS_UNREACHABLE : Kind.REDIS_NO_ANSWER);
 }
 
 export const invalid = (field: string, why: string) => new DomainError(Code.INVALID, { field, why });

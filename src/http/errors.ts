@@ -104,6 +104,17 @@ const table: Record<ErrorCode, Entry> = {
     message: (a) => `search: store id ${a.store_id} does not exist`,
   },
   [Kind.PICTURE_MISSING]: { status: 404, message: (a) => a.why ?? `book ${a.book_id} has no such picture` },
+  [Kind.REDIS_UNREACHABLE]: {
+    status: 503,
+    message: () => 'the store of record (Redis) is unreachable; nothing was changed, retry shortly',
+    headers: retry(1),
+  },
+  [Kind.REDIS_NO_ANSWER]: {
+    status: 503,
+    message: () =>
+      'the store of record (Redis) did not answer in time; the outcome is unknown (retry with the same Idempotency-Key)',
+    headers: retry(1),
+  },
 };
 
 /** The API's answer to a semantic error. */

@@ -14,6 +14,8 @@ import { DomainError, invalid } from '../errors.ts';
 import { runScript } from '../lua/call.ts';
 import { Code } from '../lua/codes.ts';
 import type { IdemMark } from '../lua/scripts.ts';
+import { outageOf } from '../redis/outage.ts';
+import { whenAnswering } from '../redis/stall-guard.ts';
 
 /**
  * `idem`: the mark effect scripts record; `tokenChecked`: the user whose token this request proved;
@@ -56,7 +58,15 @@ export function idempotent(d: Deps, options: IdempotencyOptions = {}): Middlewar
     const proof = options.token ? await d.guard.proof(user, c.req.header('token')) : undefined;
 
     const fingerprint = createHash('sha256').update(c.req.path).update('\n').update(raw).digest('hex');
-    const begun = await runScript(d.redis, d.scripts.idemBegin(user, key, fingerprint, LEASE_MS, proof));
+    const begun = await runScript(
+      d.redis,
+      d.scripts.idemBegin(user, key, fingerprint, LEASE_MS, proof),
+    ).catch((error: unknown) => {
+      // Sent and not answered (Redis paused or gone): the record may exist, running, once Redis
+      // answers again, and would refuse this request's retries with 409 for the whole lease.
+      if (outageOf(error) === 'no-answer') forget(d, user, key, fingerprint);
+      throw error;
+    });
     if (begun.code === Code.USER_MISSING || begun.code === Code.AUTH_FAILED) {
       throw new DomainError(begun.code, { user_id: user });
     }
@@ -75,10 +85,24 @@ export function idempotent(d: Deps, options: IdempotencyOptions = {}): Middlewar
     await next();
     const status = c.res.status;
     if (status === 200 && options.recordedByScript) return;
-    // 500 and 503 changed nothing (or, on a timeout, what they changed is marked by its script):
-    // forget the key so the client may send the request again.
-    const keep = status !== 500 && status !== 503;
-    const body = keep ? await c.res.clone().text() : '';
-    await runScript(d.redis, d.scripts.idemFinish(user, key, fingerprint, keep ? String(status) : '', body));
+    if (status === 500 || status === 503) {
+      forget(d, user, key, fingerprint);
+      return;
+    }
+    const body = await c.res.clone().text();
+    await runScript(d.redis, d.scripts.idemFinish(user, key, fingerprint, String(status), body));
   };
+}
+
+/**
+ * After a 500 or 503 the key is forgotten, so the client may send the request again: it changed
+ * nothing, or (its command sent, no answer in time) its effect script marks the key done when it
+ * runs, and a record marked done is kept. The answer does not wait: Redis may be away (why the answer
+ * is 503); the forget is sent once Redis answers again, on the connection the effect went on, so it
+ * runs after the effect.
+ */
+function forget(d: Deps, user: string, key: string, fingerprint: string): void {
+  whenAnswering(d.redis, () => {
+    runScript(d.redis, d.scripts.idemFinish(user, key, fingerprint, '', '')).catch(() => {});
+  });
 }

@@ -73,8 +73,14 @@ export function startOrderWorker(
   worker.on('failed', (job, error) =>
     d.log.warn('order job failed', { job: job?.id, attempts: job?.attemptsMade, error: error.message }),
   );
-  worker.on('error', (error) => d.log.error('order worker error', { error: error.message }));
+  // A Redis outage repeats the same error on every reconnect attempt: logged once until it changes.
+  let lastError = '';
+  worker.on('error', (error) => {
+    if (error.message !== lastError) d.log.error('order worker error', { error: error.message });
+    lastError = error.message;
+  });
   const queue = new Queue(QUEUE_NAME, { connection: redis.client, prefix });
+  queue.on('error', () => {}); // the shared client's errors, logged once by redis/connect.ts
   const started = Promise.all([scheduleSweeps(queue), registerAllStores(d)]).catch((error: Error) =>
     d.log.error('order sweep setup failed', { error: error.message }),
   );

@@ -13,6 +13,9 @@ export function createOrderQueue(
   keys: Keys,
 ): FollowUps & { queue: Queue<OrderRef>; close(): Promise<void> } {
   const queue = new Queue<OrderRef>(QUEUE_NAME, { connection, prefix: keys.queuePrefix() });
+  // Its connection is the shared client, whose own listener logs a connection error once
+  // (redis/connect.ts); without a listener here BullMQ prints every one, a flood during an outage.
+  queue.on('error', () => {});
 
   const schedule = async (name: JobName, ref: OrderRef, delayMs: number) => {
     const job = jobCatalog[name];

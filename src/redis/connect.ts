@@ -8,6 +8,7 @@ import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Config } from '../config.ts';
 import { coalesceWrites } from './coalesce-writes.ts';
 import { type EmbeddedRedis, startEmbeddedRedis } from './embedded.ts';
+import { guardStalls } from './stall-guard.ts';
 
 export type RedisClient = Redis | Cluster;
 
@@ -40,7 +41,29 @@ function failInFlightOnClose(node: Redis): void {
 }
 
 type RedisConfig = Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'DATA_DIR'> &
-  Partial<Pick<Config, 'REDIS_COALESCE_WRITES'>>;
+  Partial<Pick<Config, 'REDIS_COALESCE_WRITES' | 'REDIS_COMMAND_TIMEOUT_MS' | 'ASK_TIMEOUT_MS'>>;
+
+/** How long Redis may leave a PING unanswered before it counts as stalled (stall-guard.ts). */
+const STALL_MS = 1_000;
+
+/** A lost connection is tried again every 50, 100, … ms, then every 500 ms: back soon after Redis is. */
+const reconnectDelay = (attempt: number) => Math.min(attempt * 50, 500);
+
+/**
+ * The shared command client fails fast while Redis is away, so a request answers 503 within its
+ * deadline instead of waiting for ioredis's retries (about 75 s by its defaults): no offline queue
+ * (a command sent while disconnected fails at once, unsent) and a deadline on every command (a paused
+ * or stuck Redis). The deadline is half the ask deadline unless REDIS_COMMAND_TIMEOUT_MS says: a
+ * request's steps that ran before the outage leave it the other half. (On a Cluster the offline
+ * queue stays, a node's failover needs it; the deadline covers it.) A single Redis that stops
+ * answering with its connection open is noticed by redis/stall-guard.ts.
+ */
+function failFastOptions(config: RedisConfig, cluster: boolean): Partial<RedisOptions> {
+  const commandTimeout =
+    config.REDIS_COMMAND_TIMEOUT_MS ??
+    (config.ASK_TIMEOUT_MS === undefined ? undefined : Math.ceil(config.ASK_TIMEOUT_MS / 2));
+  return { commandTimeout, ...(cluster ? {} : { enableOfflineQueue: false }) };
+}
 
 interface Target {
   make: (options?: Partial<RedisOptions>) => RedisClient;
@@ -76,12 +99,18 @@ async function targetOf(config: RedisConfig, log: (line: string) => void): Promi
   };
 }
 
+/** Resolves once the client is connected; without an offline queue, nothing can be sent before. */
+const ready = (client: RedisClient) =>
+  client.status === 'ready'
+    ? Promise.resolve()
+    : new Promise<void>((resolve) => client.once('ready', resolve));
+
 /** Resolves once the client answers a PING; rejects with the last connection error after 10 s. */
 async function reachable(client: RedisClient, lastError: () => string): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     await Promise.race([
-      client.ping(),
+      ready(client).then(() => client.ping()),
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(lastError() || 'no answer in 10 s')), 10_000);
       }),
@@ -105,25 +134,36 @@ export async function connectRedis(
     // Never resend a command after a reconnect: a script that ran before the connection dropped
     // would run twice (a top-up applied twice). Its caller sees an error instead, an unknown outcome
     // that the follow-up jobs and Idempotency-Key retries settle.
-    const client = make({ autoResendUnfulfilledCommands: false, ...options });
+    const client = make({ autoResendUnfulfilledCommands: false, retryStrategy: reconnectDelay, ...options });
     if (client instanceof Cluster) client.on('+node', (node: Redis) => failInFlightOnClose(node));
     else failInFlightOnClose(client);
     prepare(client);
     return client;
   };
-  const client = duplicate();
+  const failFast = failFastOptions(config, Boolean(config.REDIS_CLUSTER_NODES));
+  const client = duplicate(failFast);
+  const stalls =
+    client instanceof Redis && failFast.commandTimeout !== undefined
+      ? guardStalls(client, Math.min(STALL_MS, failFast.commandTimeout))
+      : undefined;
   if (config.REDIS_COALESCE_WRITES === 'on') {
     if (client instanceof Cluster) client.on('+node', (node: Redis) => coalesceWrites(node));
     else coalesceWrites(client);
   }
+  // One line when the connection fails and one when it is back: an outage must not flood the log.
   let lastError = '';
   client.on('error', (error: Error) => {
     if (error.message !== lastError) log(`redis: ${error.message}`);
     lastError = error.message;
   });
+  client.on('ready', () => {
+    if (lastError) log('redis: connected again');
+    lastError = '';
+  });
   try {
     await reachable(client, () => lastError);
   } catch (error) {
+    stalls?.stop();
     client.disconnect();
     await embedded?.stop();
     throw new Error(`cannot reach ${describe}: ${(error as Error).message}`);
@@ -133,6 +173,7 @@ export async function connectRedis(
     duplicate,
     describe,
     async close() {
+      stalls?.stop();
       await client.quit().catch(() => client.disconnect());
       await embedded?.stop();
     },

@@ -155,8 +155,12 @@ export class Projection {
     return added;
   }
 
-  /** Reads the change stream and indexes what it names until stopped, retrying after a failure. */
+  /**
+   * Reads the change stream and indexes what it names until stopped, retrying after a failure (a
+   * Redis outage: one line when it starts failing, one when it reads again, not one per retry).
+   */
   private async follow(): Promise<void> {
+    let failing = false;
     while (this.running) {
       try {
         const read = await readChanges(this.tail as RedisClient, this.keys, this.position, {
@@ -166,9 +170,12 @@ export class Projection {
         if (read.changes.length > 0) await this.apply(read.changes);
         // Moved only once indexed: a batch that fails is read again.
         this.position = read.position;
+        if (failing) this.log.info('catalogue stream read again');
+        failing = false;
       } catch (error) {
-        if (this.running)
+        if (this.running && !failing)
           this.log.warn('catalogue stream read failed; retrying', { error: (error as Error).message });
+        failing = true;
         await new Promise((r) => setTimeout(r, 500));
       }
     }

@@ -20,6 +20,8 @@ export interface RedisProcess {
   output(): string;
   /** Sends a signal (e.g. SIGKILL) and waits for the exit. */
   kill(signal: NodeJS.Signals): Promise<void>;
+  /** Sends a signal that does not end it (SIGSTOP pauses it, SIGCONT resumes it). */
+  signal(signal: 'SIGSTOP' | 'SIGCONT'): void;
   /** Starts redis-server again on the same directory and socket (data from the AOF). */
   restart(): Promise<void>;
   /** SIGTERM, wait, remove the directory. */
@@ -69,6 +71,9 @@ export async function startRedis(): Promise<RedisProcess> {
     running,
     output: () => output,
     kill,
+    signal(signal) {
+      if (running()) child?.kill(signal);
+    },
     async restart() {
       await kill('SIGKILL');
       await launch();
