@@ -3,6 +3,7 @@
  * it through @hono/node-server and Deno through `Deno.serve(app.fetch)`.
  */
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { Deps } from './domain/deps.ts';
 import { DomainError } from './errors.ts';
 import { limitBody } from './http/body-limit.ts';
@@ -47,6 +48,8 @@ export function createApp(d: Deps) {
       : fail(c, 404, `no such path: ${c.req.path}`),
   );
   app.onError((error, c) => {
+    // An answer made in full where it was decided (an Idempotency-Key replay).
+    if (error instanceof HTTPException && error.res) return error.getResponse();
     if (error instanceof DomainError) {
       const answer = answerFor(error.code, error.about);
       return fail(c, answer.status, answer.message, answer.headers);

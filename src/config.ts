@@ -32,6 +32,16 @@ const EnvSchema = v.object({
   /** server processes sharing the port (src/server-processes.ts) */
   WEB_CONCURRENCY: int(1, 1),
   LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error', 'silent']), 'info'),
+  /** auth/guesses.ts: wrong passwords are counted over windows of this length */
+  PASSWORD_GUESS_WINDOW_SECONDS: int(900, 1),
+  /** wrong passwords for one user from one client address per window; then 429 */
+  PASSWORD_GUESSES_PER_USER_ADDRESS: int(5, 1),
+  /** wrong passwords for one user from all addresses per window; then one per address */
+  PASSWORD_GUESSES_PER_USER: int(100, 1),
+  /** wrong passwords from one client address for all users per window; then 429 */
+  PASSWORD_GUESSES_PER_ADDRESS: int(100, 1),
+  /** http/idempotency.ts: live Idempotency-Keys per user (kept 24 h); a new one past them is 429 */
+  IDEMPOTENCY_KEYS_PER_USER: int(10_000, 1),
 });
 
 export type Config = v.InferOutput<typeof EnvSchema>;

@@ -24,6 +24,8 @@ export const Kind = {
   SEARCH_STORE_MISSING: 'search-store-missing',
   /** a picture URL that names no stored picture */
   PICTURE_MISSING: 'picture-missing',
+  /** too many wrong passwords for the user from this client, or from this client: nothing was checked */
+  TOO_MANY_GUESSES: 'too-many-guesses',
 } as const;
 
 export type ErrorCode =
@@ -42,6 +44,10 @@ export interface About {
   why?: string;
   /** the Idempotency-Key of an IDEM_* code */
   key?: string;
+  /** seconds until a refused request may be sent again (TOO_MANY_GUESSES, IDEM_FULL) */
+  retryAfter?: number;
+  /** the limit a refusal is about (IDEM_FULL) */
+  limit?: number;
 }
 
 export class DomainError extends Error {
