@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanKeys } from '../src/redis/scan.ts';
 import { type Client, clientFor, expectOk, newStore, newUser, uid } from './support/client.ts';
-import { type Harness, startHarness } from './support/harness.ts';
+import { type Harness, startHarness, startHarnesses } from './support/harness.ts';
 
 let h: Harness;
 let c: Client;
@@ -202,5 +202,42 @@ describe('the bound on live Idempotency-Keys per user (3 here)', () => {
     await h.redis.zadd(h.deps.keys.idempotencyKeys(u.user_id), Date.now() - 1, 'k0');
     await expectOk(c.post('/buyer/add_funds', body, { 'Idempotency-Key': 'k4' }));
     expect((await c.post('/buyer/add_funds', body, { 'Idempotency-Key': 'k5' })).status).toBe(429);
+  });
+});
+
+describe('a password changed in another process', () => {
+  it('starts no record for the old password still cached here; the new one with that key succeeds', async () => {
+    const [here, there] = (await startHarnesses(2)) as [Harness, Harness];
+    try {
+      const u = await newUser(here.client);
+      // `here` caches the old password; `there` changes it.
+      await expectOk(
+        there.client.post('/auth/password', {
+          user_id: u.user_id,
+          oldPassword: u.password,
+          newPassword: 'new-pw',
+        }),
+      );
+      const key = { 'Idempotency-Key': uid('key') };
+      const before = new Set(await scanKeys(here.redis, `${here.prefix}:*idem*`));
+      const stale = await here.client.post(
+        '/buyer/add_funds',
+        { user_id: u.user_id, password: u.password, add_value: 2 },
+        key,
+      );
+      expect(stale.status).toBe(401);
+      const after = await scanKeys(here.redis, `${here.prefix}:*idem*`);
+      expect(after.filter((k) => !before.has(k))).toEqual([]);
+      const real = await here.client.post(
+        '/buyer/add_funds',
+        { user_id: u.user_id, password: 'new-pw', add_value: 2 },
+        key,
+      );
+      expect(real.status).toBe(200);
+      expect(real.headers.get('idempotent-replayed')).toBeNull();
+    } finally {
+      await here.close();
+      await there.close();
+    }
   });
 });
