@@ -121,10 +121,10 @@ export function createGuard(d: GuardDeps) {
       action: (epoch: string) => Promise<R>,
       start?: IdemStart,
     ): Promise<R> {
-      let started = start === undefined;
+      let started = false;
       const act = async (epoch: string): Promise<R | undefined> => {
-        if (!started) started = await (start as IdemStart)(user, epoch);
-        return started ? action(epoch) : undefined;
+        if (start && !started) started = await start(user, epoch);
+        return started || !start ? action(epoch) : undefined;
       };
       const first = await checkPassword(user, attempt, unknown);
       let reply = await act(first.epoch);

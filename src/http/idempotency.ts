@@ -83,8 +83,8 @@ export function idempotent(d: Deps, options: IdempotencyOptions): MiddlewareHand
     const { key, user, fingerprint } = request;
     let started = false;
 
-    /** Starts the record once `check` passes; false when the check fails (nothing written). */
-    const start = async (check: IdemCheck): Promise<boolean> => {
+    /** Starts the record once `check` passes (OK); else the check's failure (nothing written). */
+    const start = async (check: IdemCheck) => {
       const begun = await runScript(
         d.redis,
         d.scripts.idemBegin(user, key, fingerprint, {
@@ -97,10 +97,10 @@ export function idempotent(d: Deps, options: IdempotencyOptions): MiddlewareHand
       switch (begun.code) {
         case Code.OK:
           started = true;
-          return true;
+          return begun.code;
         case Code.USER_MISSING:
         case Code.AUTH_FAILED:
-          return false;
+          return begun.code;
         case Code.IDEM_DONE:
           throw replay(begun.status, begun.body);
         case Code.IDEM_FULL: {
@@ -116,14 +116,15 @@ export function idempotent(d: Deps, options: IdempotencyOptions): MiddlewareHand
     if (options.auth === 'token') {
       // Only the user's own live session may start a record or see a replay.
       const proof = await d.guard.proof(user, c.req.header('token'));
-      if (!(await start(proof))) throw new DomainError(Code.AUTH_FAILED, { user_id: user });
+      const checked = await start(proof);
+      if (checked !== Code.OK) throw new DomainError(checked, { user_id: user });
       c.set('tokenChecked', user);
     }
     const mark: IdemMark = { user, key, answer: OK_ANSWER };
     if (options.auth === 'password') {
-      mark.start = (verified, epoch) => (verified === user ? start({ epoch }) : Promise.resolve(false));
+      mark.start = async (verified, epoch) => verified === user && (await start({ epoch })) === Code.OK;
     } else if (options.auth === 'new-user') {
-      mark.start = (created) => (created === user ? start('absent') : Promise.resolve(false));
+      mark.start = async (created) => created === user && (await start('absent')) === Code.OK;
     }
     c.set('idem', mark);
     await next();
