@@ -41,6 +41,9 @@ export function createGuard(d: GuardDeps) {
   // What an unknown or closed user's password is checked against: a hash made like every other.
   const dummyHash = hashPassword(randomUUID());
 
+  /** Fresh checks in progress, by user, client and password: the same one sent twice at once joins. */
+  const inFlight = new Map<string, Promise<{ epoch: string; cached: boolean }>>();
+
   async function checkPassword(user: string, attempt: PasswordAttempt, unknown: UnknownUser) {
     const { password, client } = attempt;
     const cached = d.cache.get(user, password);
@@ -49,6 +52,17 @@ export function createGuard(d: GuardDeps) {
       await d.guesses.known(user, client);
       return { epoch: cached, cached: true };
     }
+    // A client's concurrent requests with one password (a cold cache) are one check and one guess.
+    const flight = `${unknown}\u0000${user}\u0000${client}\u0000${password}`;
+    const running = inFlight.get(flight);
+    if (running) return running;
+    const check = checkFresh(user, attempt, unknown).finally(() => inFlight.delete(flight));
+    inFlight.set(flight, check);
+    return check;
+  }
+
+  /** Takes a guess, then hashes: the stored hash, or the dummy for an unknown or closed user. */
+  async function checkFresh(user: string, { password, client }: PasswordAttempt, unknown: UnknownUser) {
     const [, [state, stored, epoch]] = await Promise.all([
       d.guesses.take(user, client),
       d.redis.hmget(d.keys.user(user), 'state', 'pw', 'epoch'),
