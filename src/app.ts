@@ -3,6 +3,7 @@
  * it through @hono/node-server and Deno through `Deno.serve(app.fetch)`.
  */
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { Deps } from './domain/deps.ts';
 import { DomainError, outageError } from './errors.ts';
 import { limitBody } from './http/body-limit.ts';
@@ -47,6 +48,8 @@ export function createApp(d: Deps) {
       : fail(c, 404, `no such path: ${c.req.path}`),
   );
   app.onError((thrown, c) => {
+    // An answer made in full where it was decided (an Idempotency-Key replay).
+    if (thrown instanceof HTTPException && thrown.res) return thrown.getResponse();
     // Redis away: 503 with Retry-After, and no stack logged per request (the client logs the outage).
     const error = outageError(thrown) ?? thrown;
     if (error instanceof DomainError) {

@@ -39,6 +39,16 @@ const EnvSchema = v.object({
   /** Node: a request's headers must arrive within this (slow clients get 408), and all of it within the next */
   HTTP_HEADERS_TIMEOUT_MS: int(20_000, 1),
   HTTP_REQUEST_TIMEOUT_MS: int(120_000, 1),
+  /** auth/guesses.ts: wrong passwords are counted over windows of this length */
+  PASSWORD_GUESS_WINDOW_SECONDS: int(900, 1),
+  /** wrong passwords for one user from one client address per window; then 429 */
+  PASSWORD_GUESSES_PER_USER_ADDRESS: int(5, 1),
+  /** wrong passwords for one user from all addresses per window; then one per address */
+  PASSWORD_GUESSES_PER_USER: int(100, 1),
+  /** wrong passwords from one client address for all users per window; then 429 */
+  PASSWORD_GUESSES_PER_ADDRESS: int(100, 1),
+  /** http/idempotency.ts: live Idempotency-Keys per user (kept 24 h); a new one past them is 429 */
+  IDEMPOTENCY_KEYS_PER_USER: int(10_000, 1),
 });
 
 export type Config = v.InferOutput<typeof EnvSchema>;

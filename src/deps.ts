@@ -4,6 +4,7 @@
 import { Cluster, type RedisOptions } from 'ioredis';
 import { createActorSystem } from './actors/system.ts';
 import { createGuard } from './auth/guard.ts';
+import { createGuessLimiter } from './auth/guesses.ts';
 import { VerificationCache } from './auth/passwords.ts';
 import { loadTokenSecret, TokenSigner } from './auth/tokens.ts';
 import { BlobStore } from './catalogue/blobs.ts';
@@ -26,6 +27,11 @@ export type DepsConfig = Pick<
   | 'ASK_TIMEOUT_MS'
   | 'PASSWORD_CACHE_SECONDS'
   | 'DATA_DIR'
+  | 'PASSWORD_GUESS_WINDOW_SECONDS'
+  | 'PASSWORD_GUESSES_PER_USER_ADDRESS'
+  | 'PASSWORD_GUESSES_PER_USER'
+  | 'PASSWORD_GUESSES_PER_ADDRESS'
+  | 'IDEMPOTENCY_KEYS_PER_USER'
 >;
 
 export type CoreConfig = Pick<Config, 'KEY_PREFIX' | 'MAILBOX_CAPACITY' | 'ASK_TIMEOUT_MS'>;
@@ -85,7 +91,17 @@ export async function createDeps(
     .catch((error: Error) => {
       if (!closed) log.error('search index rebuild failed', { error: error.message });
     });
-  const guard = createGuard({ redis, keys, scripts: core.scripts, tokens, cache, now: core.now });
+  const guesses = createGuessLimiter({
+    redis,
+    scripts: core.scripts,
+    limits: {
+      windowMs: config.PASSWORD_GUESS_WINDOW_SECONDS * 1000,
+      perUserAddress: config.PASSWORD_GUESSES_PER_USER_ADDRESS,
+      perUser: config.PASSWORD_GUESSES_PER_USER,
+      perAddress: config.PASSWORD_GUESSES_PER_ADDRESS,
+    },
+  });
+  const guard = createGuard({ redis, keys, scripts: core.scripts, tokens, cache, guesses, now: core.now });
   return {
     ...core,
     config,

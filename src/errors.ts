@@ -29,6 +29,8 @@ export const Kind = {
   REDIS_UNREACHABLE: 'redis-unreachable',
   /** a command was sent to Redis and no answer came in time: outcome unknown */
   REDIS_NO_ANSWER: 'redis-no-answer',
+  /** too many wrong passwords for the user from this client, or from this client: nothing was checked */
+  TOO_MANY_GUESSES: 'too-many-guesses',
 } as const;
 
 export type ErrorCode =
@@ -47,6 +49,10 @@ export interface About {
   why?: string;
   /** the Idempotency-Key of an IDEM_* code */
   key?: string;
+  /** seconds until a refused request may be sent again (TOO_MANY_GUESSES, IDEM_FULL) */
+  retryAfter?: number;
+  /** the limit a refusal is about (IDEM_FULL) */
+  limit?: number;
 }
 
 export class DomainError extends Error {

@@ -130,9 +130,10 @@ describe('Idempotency-Key', () => {
       .update('/buyer/add_funds\n')
       .update(JSON.stringify(body))
       .digest('hex');
-    const begun = await runScript(h.redis, h.deps.scripts.idemBegin(u.user_id, key, fingerprint, 30_000));
-    expect(begun.code).toBe(Code.OK);
     const epoch = (await h.redis.hget(h.deps.keys.user(u.user_id), 'epoch')) ?? '';
+    const begin = { leaseMs: 30_000, now: Date.now(), maxKeys: 100, check: { epoch } };
+    const begun = await runScript(h.redis, h.deps.scripts.idemBegin(u.user_id, key, fingerprint, begin));
+    expect(begun.code).toBe(Code.OK);
     const answer = JSON.stringify({ code: 200, message: 'ok' });
     await h.deps.actors.send(h.deps.scripts.addFunds(u.user_id, epoch, 6, { user: u.user_id, key, answer }));
     const retry = await c.post('/buyer/add_funds', body, { 'Idempotency-Key': key });
@@ -155,7 +156,12 @@ describe('Idempotency-Key', () => {
     const proof = await h.deps.guard.proof(buyer.user_id, buyer.token);
     const begun = await runScript(
       h.redis,
-      h.deps.scripts.idemBegin(buyer.user_id, key, fingerprint, 30_000, proof),
+      h.deps.scripts.idemBegin(buyer.user_id, key, fingerprint, {
+        leaseMs: 30_000,
+        now: Date.now(),
+        maxKeys: 100,
+        check: proof,
+      }),
     );
     expect(begun.code).toBe(Code.OK);
     const orderId = await newOrder(h.deps, buyer.user_id, store_id, body.books, proof, {

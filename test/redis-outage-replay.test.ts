@@ -5,8 +5,10 @@
  * In process, so Redis can be paused at the exact moment (after the key's record is started, as the
  * script is sent); its own redis-server.
  */
+
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
 import { createDeps } from '../src/deps.ts';
 import { createLogger } from '../src/log.ts';
 import type { ScriptCall } from '../src/lua/call.ts';
@@ -30,6 +32,7 @@ async function serviceOn(server: RedisProcess) {
   const deps = await createDeps(
     connection.client,
     {
+      ...loadConfig({}),
       ...config,
       KEY_PREFIX: 'replay',
       ORDER_TIMEOUT_SECONDS: 900,

@@ -2,8 +2,9 @@
  * The checkout's cost in Redis round trips (DESIGN.md §4, cost budget), counted, not read off the
  * code: every command the app sends while serving one request is recorded (send and reply order);
  * a command sent after another's reply came back is one round trip deeper. new_order takes 2
- * sequential round trips, pay_to_platform with a cached password 1, and an Idempotency-Key adds at
- * most one. Also: what the two-step order does with a token that is refused in its second step.
+ * sequential round trips, pay_to_platform with a cached password 2 (the wrong-password limit's check,
+ * whose two scripts go together, then the payment), and an Idempotency-Key adds at most one. Also:
+ * what the two-step order does with a token that is refused in its second step.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Redis } from 'ioredis';
@@ -94,12 +95,12 @@ describe('Redis round trips of the checkout', () => {
     expect(placed.commands).toEqual(['evalsha', 'evalsha']);
   });
 
-  it('pay_to_platform with a cached password: 1 round trip; its deadline is dropped in the background', async () => {
+  it('pay_to_platform with a cached password: 2 round trips (the guess limit, the payment); its deadline is dropped in the background', async () => {
     const placed = await order();
     const paid = await pay(placed.reply.body.order_id);
     expect(paid.reply.status).toBe(200);
-    expect(paid.roundTrips).toBe(1);
-    expect(paid.commands).toEqual(['evalsha']);
+    expect(paid.roundTrips).toBe(2);
+    expect(paid.commands).toEqual(['evalsha', 'evalsha', 'evalsha']);
     // Off the request's path, the store's list of deadlines loses the paid order.
     await expect
       .poll(() => h.redis.zscore(h.deps.keys.due(store_id), String(placed.reply.body.order_id)))
@@ -112,7 +113,7 @@ describe('Redis round trips of the checkout', () => {
     expect(placed.roundTrips).toBe(3);
     const paid = await pay(placed.reply.body.order_id, { 'Idempotency-Key': 'rt-pay' });
     expect(paid.reply.status).toBe(200);
-    expect(paid.roundTrips).toBe(2);
+    expect(paid.roundTrips).toBe(3);
     const replayed = await order({ 'Idempotency-Key': 'rt-order' });
     expect(replayed.reply.headers.get('idempotent-replayed')).toBe('true');
     expect(replayed.reply.body.order_id).toBe(placed.reply.body.order_id);

@@ -17,7 +17,7 @@ import type { FollowUps } from './follow-ups.ts';
 export type { Logger };
 
 export interface Deps {
-  config: Pick<Config, 'ORDER_TIMEOUT_SECONDS' | 'TOKEN_TTL_SECONDS'>;
+  config: Pick<Config, 'ORDER_TIMEOUT_SECONDS' | 'TOKEN_TTL_SECONDS' | 'IDEMPOTENCY_KEYS_PER_USER'>;
   redis: RedisClient;
   keys: Keys;
   scripts: ScriptCalls;

@@ -1,6 +1,7 @@
 /**
  * The buyer's order queries (one order, all orders, paged) and the auto-cancel of expired orders.
  */
+import type { PasswordAttempt } from '../auth/guard.ts';
 import { DomainError } from '../errors.ts';
 import { Code } from '../lua/codes.ts';
 import type { Deps } from './deps.ts';
@@ -36,7 +37,7 @@ async function readOrder(d: Deps, buyer: string, orderId: string) {
 export async function queryOrderStatus(
   d: Deps,
   user: string,
-  password: string,
+  password: PasswordAttempt,
   orderId: string,
 ): Promise<OrderView> {
   const order = await d.guard.readAs(user, password, Code.USER_MISSING, () => readOrder(d, user, orderId));
@@ -44,7 +45,7 @@ export async function queryOrderStatus(
   return order;
 }
 
-export async function queryBuyerAllOrders(d: Deps, user: string, password: string, page: Page) {
+export async function queryBuyerAllOrders(d: Deps, user: string, password: PasswordAttempt, page: Page) {
   return d.guard.readAs(user, password, Code.USER_MISSING, async () => {
     const [first, last] = pageRange(page);
     const index = d.keys.buyerOrders(user);

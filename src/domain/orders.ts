@@ -3,6 +3,7 @@
  * ship, confirm receipt. The buyer's order queries are in order-queries.ts.
  */
 import { randomBytes } from 'node:crypto';
+import type { PasswordAttempt } from '../auth/guard.ts';
 import { expectOk } from '../errors.ts';
 import { Code } from '../lua/codes.ts';
 import { answering, type IdemMark, type TokenProof } from '../lua/scripts.ts';
@@ -75,12 +76,16 @@ export async function newOrder(
 export async function payToPlatform(
   d: Deps,
   user: string,
-  password: string,
+  password: PasswordAttempt,
   orderId: string,
   idem?: IdemMark,
 ) {
-  const reply = await d.guard.withPassword(user, password, Code.AUTH_FAILED, (epoch) =>
-    d.actors.send(d.scripts.payToPlatform({ buyer: user, orderId, epoch, now: d.now() }, idem)),
+  const reply = await d.guard.withPassword(
+    user,
+    password,
+    Code.AUTH_FAILED,
+    (epoch) => d.actors.send(d.scripts.payToPlatform({ buyer: user, orderId, epoch, now: d.now() }, idem)),
+    idem?.start,
   );
   if (reply.code === Code.CANCELLED && reply.expiredNow) {
     // This payment found the order past its deadline and cancelled it: return its stock now.
@@ -91,9 +96,19 @@ export async function payToPlatform(
   d.deadlines.drop(store, orderId);
 }
 
-export async function cancelOrder(d: Deps, user: string, password: string, orderId: string, idem?: IdemMark) {
-  const reply = await d.guard.withPassword(user, password, Code.USER_MISSING, (epoch) =>
-    d.actors.send(d.scripts.cancelOrder({ buyer: user, orderId, epoch, now: d.now() }, idem)),
+export async function cancelOrder(
+  d: Deps,
+  user: string,
+  password: PasswordAttempt,
+  orderId: string,
+  idem?: IdemMark,
+) {
+  const reply = await d.guard.withPassword(
+    user,
+    password,
+    Code.USER_MISSING,
+    (epoch) => d.actors.send(d.scripts.cancelOrder({ buyer: user, orderId, epoch, now: d.now() }, idem)),
+    idem?.start,
   );
   const { store } = expectOk(reply, { user_id: user, order_id: orderId });
   await reconcile(d, { orderId, buyer: user, store });
@@ -102,16 +117,22 @@ export async function cancelOrder(d: Deps, user: string, password: string, order
 export async function confirmReceipt(
   d: Deps,
   user: string,
-  password: string,
+  password: PasswordAttempt,
   orderId: string,
   idem?: IdemMark,
 ) {
   const about = { user_id: user, order_id: orderId };
-  const reply = await d.guard.withPassword(user, password, Code.AUTH_FAILED, async (epoch) => {
-    // The settle job is the durable intent: if this process dies after the receipt, it pays the seller.
-    await d.queue.scheduleSettle({ orderId, buyer: user, store: '' });
-    return d.actors.send(d.scripts.confirmReceipt({ buyer: user, orderId, epoch, now: d.now() }, idem));
-  });
+  const reply = await d.guard.withPassword(
+    user,
+    password,
+    Code.AUTH_FAILED,
+    async (epoch) => {
+      // The settle job is the durable intent: if this process dies after the receipt, it pays the seller.
+      await d.queue.scheduleSettle({ orderId, buyer: user, store: '' });
+      return d.actors.send(d.scripts.confirmReceipt({ buyer: user, orderId, epoch, now: d.now() }, idem));
+    },
+    idem?.start,
+  );
   if (reply.code === Code.RECEIVED) {
     // Received already: perhaps by a first attempt whose process died before paying the seller.
     await payOut(d, { orderId, buyer: user, store: '' });

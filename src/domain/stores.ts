@@ -1,6 +1,7 @@
 /**
  * Stores: open a store, list and restock books, read a stock level, and the seller's order lists.
  */
+import type { PasswordAttempt } from '../auth/guard.ts';
 import { DomainError, expectOk } from '../errors.ts';
 import { Code } from '../lua/codes.ts';
 import type { IdemMark } from '../lua/scripts.ts';
@@ -120,7 +121,7 @@ async function ownedStores(d: Deps, user: string): Promise<string[]> {
 export async function queryOneStoreOrders(
   d: Deps,
   user: string,
-  password: string,
+  password: PasswordAttempt,
   store: string,
   page: Page,
 ) {
@@ -138,7 +139,7 @@ export async function queryOneStoreOrders(
   });
 }
 
-export async function queryAllStoreOrders(d: Deps, user: string, password: string, page: Page) {
+export async function queryAllStoreOrders(d: Deps, user: string, password: PasswordAttempt, page: Page) {
   return d.guard.readAs(user, password, Code.USER_MISSING, async () => {
     const [epoch, stores] = await Promise.all([
       d.redis.hget(d.keys.user(user), 'epoch'),

@@ -12,7 +12,8 @@ export interface Answer {
   headers?: Record<string, string>;
 }
 
-type Entry = { status: number; message: (a: About) => string; headers?: Record<string, string> };
+type Headers = Record<string, string>;
+type Entry = { status: number; message: (a: About) => string; headers?: Headers | ((a: About) => Headers) };
 
 const retry = (seconds: number) => ({ 'Retry-After': String(seconds) });
 
@@ -115,10 +116,23 @@ const table: Record<ErrorCode, Entry> = {
       'the store of record (Redis) did not answer in time; the outcome is unknown (retry with the same Idempotency-Key)',
     headers: retry(1),
   },
+  [Code.IDEM_FULL]: {
+    status: 429,
+    message: (a) =>
+      `user ${a.user_id} has ${a.limit} Idempotency-Keys of the last 24 h already: Idempotency-Key ${a.key} refused, nothing was changed; retry after ${a.retryAfter} s or without a key`,
+    headers: (a) => retry(a.retryAfter ?? 1),
+  },
+  [Kind.TOO_MANY_GUESSES]: {
+    status: 429,
+    message: (a) =>
+      `too many wrong passwords for user ${a.user_id} or from this client: nothing was checked; retry after ${a.retryAfter} s`,
+    headers: (a) => retry(a.retryAfter ?? 1),
+  },
 };
 
 /** The API's answer to a semantic error. */
 export function answerFor(code: ErrorCode, about: About): Answer {
   const entry = table[code];
-  return { status: entry.status, message: entry.message(about), headers: entry.headers };
+  const headers = typeof entry.headers === 'function' ? entry.headers(about) : entry.headers;
+  return { status: entry.status, message: entry.message(about), headers };
 }

@@ -5,15 +5,26 @@
  * the user the request acts for and kept 24 h. The record lives in that user's slot; effect scripts
  * mark it done in the same atomic step as their effect (the `idem` context variable carries what they
  * need), so a crash between the effect and the answer still replays rather than repeats.
+ *
+ * A record is started only for a user proven to be the caller, so a stranger's request can neither
+ * leave anything in a user's slot nor block a key the user will send:
+ * - `auth: 'token'`: here, by the idemBegin script, which checks the session token first;
+ * - `auth: 'password'`: by the guard (`start` of the mark) once the password is verified, so a
+ *   request refused before that (530, 511, 401, 429) has no record;
+ * - `auth: 'new-user'` (registration): by the domain, only while the user does not exist.
+ * An answer of 401 is never kept, nor any but 200 of a registration. Each user has at most
+ * IDEMPOTENCY_KEYS_PER_USER live keys: a new key past them is refused with 429 (IDEM_FULL) and
+ * `Retry-After` until the oldest expires; live keys are never dropped early.
  */
 import { createHash } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Deps } from '../domain/deps.ts';
 import { DomainError, invalid } from '../errors.ts';
 import { runScript } from '../lua/call.ts';
 import { Code } from '../lua/codes.ts';
-import type { IdemMark } from '../lua/scripts.ts';
+import type { IdemCheck, IdemMark } from '../lua/scripts.ts';
 import { outageOf } from '../redis/outage.ts';
 import { whenAnswering } from '../redis/stall-guard.ts';
 
@@ -30,8 +41,8 @@ const LEASE_MS = 30_000;
 const OK_ANSWER = JSON.stringify({ code: 200, message: 'ok' });
 
 export interface IdempotencyOptions {
-  /** a token endpoint: the token is checked (in the same round trip) before a replay is shown */
-  token?: boolean;
+  /** how the caller is proven before a record is started (see above) */
+  auth: 'token' | 'password' | 'new-user';
   /**
    * The route's effect scripts record its 200 answer under the key themselves (answering, in the
    * user's slot), so a 200 needs no second write.
@@ -39,59 +50,113 @@ export interface IdempotencyOptions {
   recordedByScript?: boolean;
 }
 
-export function idempotent(d: Deps, options: IdempotencyOptions = {}): MiddlewareHandler<AppEnv> {
+/** The replay of a stored answer, thrown where the record is started; the app answers it as is. */
+const replay = (status: string, body: string) =>
+  new HTTPException(Number(status) as ContentfulStatusCode, {
+    res: new Response(body, {
+      status: Number(status),
+      headers: { 'content-type': 'application/json', 'Idempotent-Replayed': 'true' },
+    }),
+  });
+
+/** The key and the user it is for, or undefined when the request carries no key (or no user). */
+async function keyOf(c: Context<AppEnv>) {
+  const key = c.req.header('idempotency-key');
+  if (key === undefined) return undefined;
+  if (key.length === 0 || key.length > 255) throw invalid('Idempotency-Key', 'must be 1 to 255 characters');
+  const raw = await c.req.text();
+  let user: unknown;
+  try {
+    const json: unknown = JSON.parse(raw);
+    c.set('json', json);
+    user = (json as { user_id?: unknown })?.user_id;
+  } catch {
+    // malformed JSON: the handler answers 530
+  }
+  if (typeof user !== 'string' || user.length === 0) return undefined;
+  const fingerprint = createHash('sha256').update(c.req.path).update('\n').update(raw).digest('hex');
+  return { key, user, fingerprint };
+}
+
+export function idempotent(d: Deps, options: IdempotencyOptions): MiddlewareHandler<AppEnv> {
   return async function idempotency(c, next) {
-    const key = c.req.header('idempotency-key');
-    if (key === undefined) return next();
-    if (key.length === 0 || key.length > 255) throw invalid('Idempotency-Key', 'must be 1 to 255 characters');
-    const raw = await c.req.text();
-    let user: unknown;
-    try {
-      const json: unknown = JSON.parse(raw);
-      c.set('json', json);
-      user = (json as { user_id?: unknown })?.user_id;
-    } catch {
-      // malformed JSON: the handler answers 530
-    }
-    if (typeof user !== 'string' || user.length === 0) return next();
-    // Token endpoints: only the user's own session may see a replay (checked by idemBegin).
-    const proof = options.token ? await d.guard.proof(user, c.req.header('token')) : undefined;
+    const request = await keyOf(c);
+    if (!request) return next();
+    const { key, user, fingerprint } = request;
+    let started = false;
 
-    const fingerprint = createHash('sha256').update(c.req.path).update('\n').update(raw).digest('hex');
-    const begun = await runScript(
-      d.redis,
-      d.scripts.idemBegin(user, key, fingerprint, LEASE_MS, proof),
-    ).catch((error: unknown) => {
-      // Sent and not answered (Redis paused or gone): the record may exist, running, once Redis
-      // answers again, and would refuse this request's retries with 409 for the whole lease.
-      if (outageOf(error) === 'no-answer') forget(d, user, key, fingerprint);
-      throw error;
-    });
-    if (begun.code === Code.USER_MISSING || begun.code === Code.AUTH_FAILED) {
-      throw new DomainError(begun.code, { user_id: user });
-    }
-    if (proof) c.set('tokenChecked', user);
-    if (begun.code === Code.IDEM_CONFLICT || begun.code === Code.IDEM_RUNNING) {
-      throw new DomainError(begun.code, { user_id: user, key });
-    }
-    if (begun.code === Code.IDEM_DONE) {
-      return c.body(begun.body, Number(begun.status) as ContentfulStatusCode, {
-        'content-type': 'application/json',
-        'Idempotent-Replayed': 'true',
+    /** Starts the record once `check` passes (OK); else the check's failure (nothing written). */
+    const start = async (check: IdemCheck) => {
+      const begun = await runScript(
+        d.redis,
+        d.scripts.idemBegin(user, key, fingerprint, {
+          leaseMs: LEASE_MS,
+          now: d.now(),
+          maxKeys: d.config.IDEMPOTENCY_KEYS_PER_USER,
+          check,
+        }),
+      ).catch((error: unknown) => {
+        // Sent and not answered (Redis paused or gone): the record may exist, running, once Redis
+        // answers again, and would refuse this request's retries with 409 for the whole lease.
+        if (outageOf(error) === 'no-answer') forget(d, user, key, fingerprint);
+        throw error;
       });
-    }
+      switch (begun.code) {
+        case Code.OK:
+          started = true;
+          return begun.code;
+        case Code.USER_MISSING:
+        case Code.AUTH_FAILED:
+          return begun.code;
+        case Code.IDEM_DONE:
+          throw replay(begun.status, begun.body);
+        case Code.IDEM_FULL: {
+          const retryAfter = Math.ceil(begun.retryMs / 1000);
+          const limit = d.config.IDEMPOTENCY_KEYS_PER_USER;
+          throw new DomainError(begun.code, { user_id: user, key, retryAfter, limit });
+        }
+        default:
+          throw new DomainError(begun.code, { user_id: user, key });
+      }
+    };
 
-    c.set('idem', { user, key, answer: OK_ANSWER });
-    await next();
-    const status = c.res.status;
-    if (status === 200 && options.recordedByScript) return;
-    if (status === 500 || status === 503) {
-      forget(d, user, key, fingerprint);
-      return;
+    if (options.auth === 'token') {
+      // Only the user's own live session may start a record or see a replay.
+      const proof = await d.guard.proof(user, c.req.header('token'));
+      const checked = await start(proof);
+      if (checked !== Code.OK) throw new DomainError(checked, { user_id: user });
+      c.set('tokenChecked', user);
     }
-    const body = await c.res.clone().text();
-    await runScript(d.redis, d.scripts.idemFinish(user, key, fingerprint, String(status), body));
+    const mark: IdemMark = { user, key, answer: OK_ANSWER };
+    if (options.auth === 'password') {
+      mark.start = async (verified, epoch) => verified === user && (await start({ epoch })) === Code.OK;
+    } else if (options.auth === 'new-user') {
+      mark.start = async (created) => created === user && (await start('absent')) === Code.OK;
+    }
+    c.set('idem', mark);
+    await next();
+    if (started) await finish(d, c, request, options);
   };
+}
+
+/** Stores the answer for replay, or forgets the key when nothing was changed or the caller is unproven. */
+async function finish(
+  d: Deps,
+  c: Context<AppEnv>,
+  request: { key: string; user: string; fingerprint: string },
+  options: IdempotencyOptions,
+) {
+  const status = c.res.status;
+  if (status === 200 && options.recordedByScript) return;
+  const { user, key, fingerprint } = request;
+  if (status === 500 || status === 503) {
+    forget(d, user, key, fingerprint);
+    return;
+  }
+  // A 401 or a refused registration changed nothing either: the key is forgotten and may be sent again.
+  const keep = options.auth === 'new-user' ? status === 200 : status !== 401;
+  const body = keep ? await c.res.clone().text() : '';
+  await runScript(d.redis, d.scripts.idemFinish(user, key, fingerprint, keep ? String(status) : '', body));
 }
 
 /**
@@ -101,6 +166,7 @@ export function idempotent(d: Deps, options: IdempotencyOptions = {}): Middlewar
  * is 503); the forget is sent once Redis answers again, on the connection the effect went on, so it
  * runs after the effect.
  */
+
 function forget(d: Deps, user: string, key: string, fingerprint: string): void {
   whenAnswering(d.redis, () => {
     runScript(d.redis, d.scripts.idemFinish(user, key, fingerprint, '', '')).catch(() => {});

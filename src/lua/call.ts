@@ -9,11 +9,15 @@ import { Cluster, type Redis, type RedisCommander, type Result } from 'ioredis';
 import type { RedisClient } from '../redis/connect.ts';
 import type { ReplyOf, ScriptName } from './commands.ts';
 
-/** The entity whose slot a call touches: `s:<store>` or `u:<user>`, the key of its actor. */
-export type Entity = `s:${string}` | `u:${string}`;
+/**
+ * The entity whose slot a call touches: `s:<store>` or `u:<user>`, the key of its actor; or
+ * `a:<address>`, a client address (its calls run alone, never through an actor).
+ */
+export type Entity = `s:${string}` | `u:${string}` | `a:${string}`;
 
 export const storeEntity = (store: string): Entity => `s:${store}`;
 export const userEntity = (user: string): Entity => `u:${user}`;
+export const addressEntity = (address: string): Entity => `a:${address}`;
 
 type Direct = { type: 'default' };
 type Piped = { type: 'pipeline' };

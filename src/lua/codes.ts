@@ -29,6 +29,8 @@ export const Code = {
   IDEM_CONFLICT: 22,
   IDEM_RUNNING: 23,
   IDEM_DONE: 24,
+  /** the user has as many live Idempotency-Keys as allowed: a new one is refused */
+  IDEM_FULL: 25,
 } as const;
 
 export type ScriptCode = (typeof Code)[keyof typeof Code];

@@ -19,22 +19,49 @@ export type StoredOrderStatus = 'void' | 'unpaid' | 'paid' | 'shipped' | 'receiv
 type Answer = [answer: V, ttlMs: V];
 type Book = [owner: V, bookId: V, price: V, stock: V, json: V];
 type Draft = [orderId: V, store: V, amount: V, now: V, deadline: V];
+/**
+ * What a wrong-password limit script is asked: count a guess ('take'), refuse past a limit a
+ * password already known right ('known'), give a counted guess back ('back'), or give it back
+ * because the password proved right ('right').
+ */
+export type GuessMode = 'take' | 'known' | 'back' | 'right';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     idemBegin(
-      ...a: [record: K, user: K, revoked: K, fingerprint: V, leaseMs: V, epoch: V, tokenId: V]
+      ...a: [
+        record: K,
+        user: K,
+        revoked: K,
+        liveKeys: K,
+        fingerprint: V,
+        leaseMs: V,
+        check: 'token' | 'epoch' | 'absent' | '',
+        epoch: V,
+        tokenId: V,
+        key: V,
+        now: V,
+        ttlMs: V,
+        maxKeys: V,
+      ]
     ): Result<
       | [C['OK']]
-      | [C['USER_MISSING'] | C['AUTH_FAILED']]
+      | [C['USER_MISSING'] | C['AUTH_FAILED'] | C['USER_EXISTS']]
       | [C['IDEM_CONFLICT']]
       | [C['IDEM_RUNNING']]
-      | [C['IDEM_DONE'], string, string],
+      | [C['IDEM_DONE'], string, string]
+      | [C['IDEM_FULL'], retryMs: number],
       Context
     >;
     idemFinish(
-      ...a: [record: K, fingerprint: V, status: V, body: V, ttlMs: V]
+      ...a: [record: K, liveKeys: K, fingerprint: V, status: V, body: V, ttlMs: V, key: V]
     ): Result<[C['OK']] | [C['IDEM_CONFLICT']], Context>;
+    limitUserGuesses(
+      ...a: [fromAddress: K, all: K, mode: GuessMode, perUserAddress: V, perUser: V, windowMs: V]
+    ): Result<[C['OK'], retryMs: number], Context>;
+    limitAddressGuesses(
+      ...a: [counter: K, mode: GuessMode, perAddress: V, windowMs: V]
+    ): Result<[C['OK'], retryMs: number], Context>;
 
     register(
       ...a: [user: K, idemKey: K, pwHash: V, now: V, ...Answer]
@@ -179,7 +206,9 @@ export type ScriptName =
   | 'confirmReceipt'
   | 'markShipped'
   | 'expireOrder'
-  | 'creditPayout';
+  | 'creditPayout'
+  | 'limitUserGuesses'
+  | 'limitAddressGuesses';
 
 /** The reply tuple of a script, as declared above. */
 export type ReplyOf<N extends ScriptName> = Awaited<ReturnType<RedisCommander[N]>>;

@@ -5,15 +5,18 @@
  */
 import type { Keys } from '../redis/keys.ts';
 import { accountScripts } from './scripts/account.ts';
+import { guessScripts } from './scripts/guesses.ts';
 import { orderScripts } from './scripts/order.ts';
 import { storeScripts } from './scripts/store.ts';
 
-export type { IdemMark } from './scripts/idem.ts';
+export type { IdemCheck } from './scripts/account.ts';
+export type { GuessLimits } from './scripts/guesses.ts';
+export type { IdemMark, IdemStart } from './scripts/idem.ts';
 export { answering } from './scripts/idem.ts';
 export type { OrderDraft, TokenProof } from './scripts/order.ts';
 
 export function scriptCalls(k: Keys) {
-  return { ...accountScripts(k), ...storeScripts(k), ...orderScripts(k) };
+  return { ...accountScripts(k), ...storeScripts(k), ...orderScripts(k), ...guessScripts(k) };
 }
 
 export type ScriptCalls = ReturnType<typeof scriptCalls>;

@@ -61,6 +61,8 @@ export function keySpace(prefix: string) {
     payouts: (seller: string) => `${u(seller)}:payouts`,
     /** hash: fp, state (running | done), status, body: one request's Idempotency-Key record */
     idempotency: (user: string, key: string) => `${u(user)}:idem:${encode(key)}`,
+    /** sorted set: the user's live Idempotency-Keys, scored by when their records expire (ms) */
+    idempotencyKeys: (user: string) => `${u(user)}:idem-keys`,
     /** the same record kept in a store's slot by the store's effect scripts */
     storeIdempotency: (store: string, user: string, key: string) =>
       `${s(store)}:idem:${encode(user)}:${encode(key)}`,
@@ -90,6 +92,12 @@ export function keySpace(prefix: string) {
     catalogueEpoch: () => `${prefix}:{cat}:epoch`,
     /** set: the stores listing this book id (so a book's pictures are found without a scan) */
     bookStores: (bookId: string) => `${prefix}:{b:${encode(bookId)}}:stores`,
+    /** counter: wrong passwords for this user from one client address in the current window */
+    guessesFrom: (user: string, address: string) => `${u(user)}:guesses:${encode(address)}`,
+    /** counter: wrong passwords for this user from every address in the current window */
+    guesses: (user: string) => `${u(user)}:guesses`,
+    /** counter: wrong passwords from one client address for every user, in the address's own slot */
+    addressGuesses: (address: string) => `${prefix}:{a:${encode(address)}}:guesses`,
     /** string: the token signing secret shared by every process */
     tokenSecret: () => `${prefix}:{cfg}:token-secret`,
     /** SCAN patterns over the whole key space (for the invariant checker). */

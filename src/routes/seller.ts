@@ -9,13 +9,14 @@ import * as orders from '../domain/orders.ts';
 import * as stores from '../domain/stores.ts';
 import { invalid } from '../errors.ts';
 import { parseBody } from '../http/body.ts';
+import { passwordOf } from '../http/client-address.ts';
 import { type AppEnv, idempotent } from '../http/idempotency.ts';
 import { ok } from '../http/respond.ts';
 import { schemas } from '../http/schemas.ts';
 import { requireToken } from '../http/token.ts';
 
 export function sellerRoutes(d: Deps) {
-  const once = idempotent(d, { token: true });
+  const once = idempotent(d, { auth: 'token' });
   return new Hono<AppEnv>()
     .post('/create_store', once, async (c) => {
       const b = await parseBody(c, schemas.createStore);
@@ -51,13 +52,15 @@ export function sellerRoutes(d: Deps) {
     .post('/query_one_store_orders', async (c) => {
       const b = await parseBody(c, schemas.queryOneStoreOrders);
       const page = { page: b.page, page_size: b.page_size };
-      const result = await stores.queryOneStoreOrders(d, b.user_id, b.password, b.store_id, page);
+      const password = passwordOf(c, b.password);
+      const result = await stores.queryOneStoreOrders(d, b.user_id, password, b.store_id, page);
       return ok(c, { ...result, ...page });
     })
     .post('/query_all_store_orders', async (c) => {
       const b = await parseBody(c, schemas.queryAllStoreOrders);
       const page = { page: b.page, page_size: b.page_size };
-      return ok(c, { ...(await stores.queryAllStoreOrders(d, b.user_id, b.password, page)), ...page });
+      const found = await stores.queryAllStoreOrders(d, b.user_id, passwordOf(c, b.password), page);
+      return ok(c, { ...found, ...page });
     })
     .post('/get_stock_level', async (c) => {
       const b = await parseBody(c, schemas.getStockLevel);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { createApp } from '../../src/app.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
 import { createDeps } from '../../src/deps.ts';
 import { startOrderWorker } from '../../src/jobs/order-worker.ts';
 import { createLogger } from '../../src/log.ts';
@@ -37,7 +38,26 @@ export interface HarnessOptions {
   prefix?: string;
   /** The data folder (picture blobs); a temporary one, removed on close, when not given. */
   DATA_DIR?: string;
+  /** The wrong-password limits and the bound on Idempotency-Keys: the server's defaults when not given. */
+  limits?: Partial<Pick<Config, LimitName>>;
 }
+
+type LimitName =
+  | 'PASSWORD_GUESS_WINDOW_SECONDS'
+  | 'PASSWORD_GUESSES_PER_USER_ADDRESS'
+  | 'PASSWORD_GUESSES_PER_USER'
+  | 'PASSWORD_GUESSES_PER_ADDRESS'
+  | 'IDEMPOTENCY_KEYS_PER_USER';
+
+/** The server's defaults of the limits. */
+const defaults = loadConfig({});
+const defaultLimits: Pick<Config, LimitName> = {
+  PASSWORD_GUESS_WINDOW_SECONDS: defaults.PASSWORD_GUESS_WINDOW_SECONDS,
+  PASSWORD_GUESSES_PER_USER_ADDRESS: defaults.PASSWORD_GUESSES_PER_USER_ADDRESS,
+  PASSWORD_GUESSES_PER_USER: defaults.PASSWORD_GUESSES_PER_USER,
+  PASSWORD_GUESSES_PER_ADDRESS: defaults.PASSWORD_GUESSES_PER_ADDRESS,
+  IDEMPOTENCY_KEYS_PER_USER: defaults.IDEMPOTENCY_KEYS_PER_USER,
+};
 
 /** A client that speaks to an app in-process through `app.request()`. */
 export const appClient = (app: {
@@ -59,6 +79,8 @@ export async function startHarness(overrides: HarnessOptions = {}): Promise<Harn
       ASK_TIMEOUT_MS: 10_000,
       PASSWORD_CACHE_SECONDS: 60,
       DATA_DIR: dataDir,
+      ...defaultLimits,
+      ...overrides.limits,
     },
     createLogger('warn'),
   );

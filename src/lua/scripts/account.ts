@@ -7,6 +7,22 @@ import { scriptCall, userEntity } from '../call.ts';
 import { Code } from '../codes.ts';
 import { codeOnly, IDEMPOTENCY_TTL_MS, type IdemMark, userMark } from './idem.ts';
 
+/**
+ * What idemBegin checks before it writes anything: a session token (`tokenId` given), the epoch a
+ * password was just verified at, or that the user does not exist yet (registration).
+ */
+export type IdemCheck = { epoch: string; tokenId?: string } | 'absent';
+
+export interface IdemBeginOptions {
+  /** how long a first request may run before a repeat is taken as new (it died) */
+  leaseMs: number;
+  now: number;
+  /** most live keys per user: a new key past them is refused */
+  maxKeys: number;
+  /** undefined: no check (tests only) */
+  check?: IdemCheck;
+}
+
 export interface TokenClaims {
   epoch: string;
   tokenId: string;
@@ -15,15 +31,18 @@ export interface TokenClaims {
 
 export function accountScripts(k: Keys) {
   return {
-    /** `proof`: the session token to check first, on a token endpoint. */
-    idemBegin: (
-      user: string,
-      key: string,
-      fingerprint: string,
-      leaseMs: number,
-      proof?: { epoch: string; tokenId: string },
-    ) =>
-      scriptCall(
+    /** Starts a request's Idempotency-Key record once `check` passes (see idemBegin-4.lua). */
+    idemBegin: (user: string, key: string, fingerprint: string, o: IdemBeginOptions) => {
+      const c = o.check;
+      const [check, epoch, tokenId] =
+        c === undefined
+          ? (['', '', ''] as const)
+          : c === 'absent'
+            ? (['absent', '', ''] as const)
+            : c.tokenId === undefined
+              ? (['epoch', c.epoch, ''] as const)
+              : (['token', c.epoch, c.tokenId] as const);
+      return scriptCall(
         'idemBegin',
         userEntity(user),
         (r) =>
@@ -31,19 +50,38 @@ export function accountScripts(k: Keys) {
             k.idempotency(user, key),
             k.user(user),
             k.revoked(user),
+            k.idempotencyKeys(user),
             fingerprint,
-            leaseMs,
-            proof?.epoch ?? '',
-            proof?.tokenId ?? '',
+            o.leaseMs,
+            check,
+            epoch,
+            tokenId,
+            key,
+            o.now,
+            IDEMPOTENCY_TTL_MS,
+            o.maxKeys,
           ),
-        (raw) =>
-          raw[0] === Code.IDEM_DONE ? { code: raw[0], status: raw[1], body: raw[2] } : { code: raw[0], key },
-      ),
+        (raw) => {
+          if (raw[0] === Code.IDEM_DONE) return { code: raw[0], status: raw[1], body: raw[2] };
+          if (raw[0] === Code.IDEM_FULL) return { code: raw[0], key, retryMs: raw[1] };
+          return { code: raw[0], key };
+        },
+      );
+    },
     idemFinish: (user: string, key: string, fingerprint: string, status: string, body: string) =>
       scriptCall(
         'idemFinish',
         userEntity(user),
-        (r) => r.idemFinish(k.idempotency(user, key), fingerprint, status, body, IDEMPOTENCY_TTL_MS),
+        (r) =>
+          r.idemFinish(
+            k.idempotency(user, key),
+            k.idempotencyKeys(user),
+            fingerprint,
+            status,
+            body,
+            IDEMPOTENCY_TTL_MS,
+            key,
+          ),
         (raw) => ({ code: raw[0], key }),
       ),
     register: (user: string, pwHash: string, now: number, idem?: IdemMark) => {

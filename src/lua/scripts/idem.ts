@@ -4,11 +4,22 @@
  */
 import type { Keys } from '../../redis/keys.ts';
 
+/**
+ * Starts a request's Idempotency-Key record for `user`, once proven the caller (`epoch`: the one its
+ * password was verified at); false when that no longer holds (nothing was written).
+ */
+export type IdemStart = (user: string, epoch: string) => Promise<boolean>;
+
 /** A request's Idempotency-Key, and the answer its effect script records on success. */
 export interface IdemMark {
   user: string;
   key: string;
   answer: string;
+  /**
+   * Present while the record is still to be started (password endpoints, registration): the code
+   * that authenticates the caller calls it, before any effect.
+   */
+  start?: IdemStart;
 }
 
 /** The mark of a request whose success answer carries more than code and message. */
