@@ -49,6 +49,8 @@ const EnvSchema = v.object({
   PASSWORD_GUESSES_PER_ADDRESS: int(100, 1),
   /** http/idempotency.ts: live Idempotency-Keys per user (kept 24 h); a new one past them is 429 */
   IDEMPOTENCY_KEYS_PER_USER: int(10_000, 1),
+  /** auth/guesses.ts: how long a right password's clean limit check is trusted in one process */
+  PASSWORD_LIMIT_TRUST_MS: int(1000, 0),
 });
 
 export type Config = v.InferOutput<typeof EnvSchema>;

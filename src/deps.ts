@@ -32,6 +32,7 @@ export type DepsConfig = Pick<
   | 'PASSWORD_GUESSES_PER_USER'
   | 'PASSWORD_GUESSES_PER_ADDRESS'
   | 'IDEMPOTENCY_KEYS_PER_USER'
+  | 'PASSWORD_LIMIT_TRUST_MS'
 >;
 
 export type CoreConfig = Pick<Config, 'KEY_PREFIX' | 'MAILBOX_CAPACITY' | 'ASK_TIMEOUT_MS'>;
@@ -94,6 +95,8 @@ export async function createDeps(
   const guesses = createGuessLimiter({
     redis,
     scripts: core.scripts,
+    now: core.now,
+    trustMs: config.PASSWORD_LIMIT_TRUST_MS,
     limits: {
       windowMs: config.PASSWORD_GUESS_WINDOW_SECONDS * 1000,
       perUserAddress: config.PASSWORD_GUESSES_PER_USER_ADDRESS,

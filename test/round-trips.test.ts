@@ -2,8 +2,9 @@
  * The checkout's cost in Redis round trips (DESIGN.md §4, cost budget), counted, not read off the
  * code: every command the app sends while serving one request is recorded (send and reply order);
  * a command sent after another's reply came back is one round trip deeper. new_order takes 2
- * sequential round trips, pay_to_platform with a cached password 2 (the wrong-password limit's check,
- * whose two scripts go together, then the payment), and an Idempotency-Key adds at most one. Also:
+ * sequential round trips, pay_to_platform with a cached password 1 while this process trusts the
+ * (user, address) pair's last clean wrong-password limit check (PASSWORD_LIMIT_TRUST_MS), else 2 (that
+ * check's two scripts go together, then the payment), and an Idempotency-Key adds at most one. Also:
  * what the two-step order does with a token that is refused in its second step.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -60,7 +61,8 @@ describe('Redis round trips of the checkout', () => {
   let store_id: string;
   let buyer: Awaited<ReturnType<typeof newUser>>;
   beforeAll(async () => {
-    h = await startHarness();
+    // A right password's clean limit check is trusted for the whole test (1 s by default).
+    h = await startHarness({ limits: { PASSWORD_LIMIT_TRUST_MS: 3_600_000 } });
     c = h.client;
     const seller = await newUser(c);
     store_id = await newStore(c, seller, [{ id: 'b', price: 10, stock: 100 }]);
@@ -95,12 +97,19 @@ describe('Redis round trips of the checkout', () => {
     expect(placed.commands).toEqual(['evalsha', 'evalsha']);
   });
 
-  it('pay_to_platform with a cached password: 2 round trips (the guess limit, the payment); its deadline is dropped in the background', async () => {
+  it('pay_to_platform with a cached password: 2 round trips (the guess limit, the payment) after a wrong password, then 1 while that check is trusted; its deadline is dropped in the background', async () => {
+    // A wrong password from this address ends the trust in the pair's last clean check.
+    const wrong = { user_id: buyer.user_id, password: `${buyer.password}-wrong` };
+    expect((await c.post('/buyer/query_balance', wrong)).status).toBe(401);
+    const first = await pay((await order()).reply.body.order_id);
+    expect(first.reply.status).toBe(200);
+    expect(first.roundTrips).toBe(2);
+    expect(first.commands).toEqual(['evalsha', 'evalsha', 'evalsha']);
     const placed = await order();
     const paid = await pay(placed.reply.body.order_id);
     expect(paid.reply.status).toBe(200);
-    expect(paid.roundTrips).toBe(2);
-    expect(paid.commands).toEqual(['evalsha', 'evalsha', 'evalsha']);
+    expect(paid.roundTrips).toBe(1);
+    expect(paid.commands).toEqual(['evalsha']);
     // Off the request's path, the store's list of deadlines loses the paid order.
     await expect
       .poll(() => h.redis.zscore(h.deps.keys.due(store_id), String(placed.reply.body.order_id)))
@@ -113,7 +122,7 @@ describe('Redis round trips of the checkout', () => {
     expect(placed.roundTrips).toBe(3);
     const paid = await pay(placed.reply.body.order_id, { 'Idempotency-Key': 'rt-pay' });
     expect(paid.reply.status).toBe(200);
-    expect(paid.roundTrips).toBe(3);
+    expect(paid.roundTrips).toBe(2);
     const replayed = await order({ 'Idempotency-Key': 'rt-order' });
     expect(replayed.reply.headers.get('idempotent-replayed')).toBe('true');
     expect(replayed.reply.body.order_id).toBe(placed.reply.body.order_id);

@@ -15,9 +15,29 @@ export interface GuessLimiterDeps {
   redis: RedisClient;
   scripts: ScriptCalls;
   limits: GuessLimits;
+  now?: () => number;
+  /**
+   * How long a right (cached) password's clean check of a (user, address) pair is taken on trust in
+   * this process (PASSWORD_LIMIT_TRUST_MS, 1 s): a client paying many times a second asks Redis
+   * about its limits once a second, not once per request (the check was a second round trip on every
+   * cached payment). Wrong guesses are never taken on trust: each is counted in Redis, and drops the
+   * pair's trust in this process at once. (Wrong guesses made through another process count there
+   * at once; a right password here may pass unchecked for at most this long after.)
+   */
+  trustMs?: number;
 }
 
+const MAX_TRUSTED = 100_000;
+
 export function createGuessLimiter(d: GuessLimiterDeps) {
+  const now = d.now ?? Date.now;
+  const trusted = new Map<string, number>();
+  const pair = (user: string, address: string) => `${user}\n${address}`;
+  const trust = (key: string) => {
+    trusted.delete(key);
+    trusted.set(key, now() + (d.trustMs ?? 0));
+    if (trusted.size > MAX_TRUSTED) trusted.delete(trusted.keys().next().value as string);
+  };
   const perUser = (user: string, address: string, mode: GuessMode) =>
     runScript(d.redis, d.scripts.limitUserGuesses(user, address, mode, d.limits));
   const perAddress = (address: string, mode: GuessMode) =>
@@ -31,6 +51,7 @@ export function createGuessLimiter(d: GuessLimiterDeps) {
   return {
     /** Counts a guess at `user`'s password from `address`, or refuses it (nothing counted). */
     async take(user: string, address: string): Promise<void> {
+      trusted.delete(pair(user, address));
       const [byUser, byAddress] = await ask(user, address, 'take');
       if (byUser.retryMs === 0 && byAddress.retryMs === 0) return;
       // One side refused: the other side's count, if it took one, is given back.
@@ -41,12 +62,19 @@ export function createGuessLimiter(d: GuessLimiterDeps) {
 
     /**
      * A password known right (cached): refused past a limit all the same, else the address's
-     * guesses at the user are forgotten, as after a right password; nothing is counted.
+     * guesses at the user are forgotten, as after a right password; nothing is counted. A pair
+     * checked clean less than `trustMs` ago is not asked again.
      */
     async known(user: string, address: string): Promise<void> {
+      const key = pair(user, address);
+      if ((trusted.get(key) ?? 0) > now()) return;
       const [byUser, byAddress] = await ask(user, address, 'known');
       const retryMs = Math.max(byUser.retryMs, byAddress.retryMs);
-      if (retryMs > 0) throw refused(user, retryMs);
+      if (retryMs > 0) {
+        trusted.delete(key);
+        throw refused(user, retryMs);
+      }
+      trust(key);
     },
 
     /** The guess proved right: it is given back, and the address's guesses at the user are forgotten. */

@@ -47,7 +47,8 @@ type LimitName =
   | 'PASSWORD_GUESSES_PER_USER_ADDRESS'
   | 'PASSWORD_GUESSES_PER_USER'
   | 'PASSWORD_GUESSES_PER_ADDRESS'
-  | 'IDEMPOTENCY_KEYS_PER_USER';
+  | 'IDEMPOTENCY_KEYS_PER_USER'
+  | 'PASSWORD_LIMIT_TRUST_MS';
 
 /** The server's defaults of the limits. */
 const defaults = loadConfig({});
@@ -57,6 +58,7 @@ const defaultLimits: Pick<Config, LimitName> = {
   PASSWORD_GUESSES_PER_USER: defaults.PASSWORD_GUESSES_PER_USER,
   PASSWORD_GUESSES_PER_ADDRESS: defaults.PASSWORD_GUESSES_PER_ADDRESS,
   IDEMPOTENCY_KEYS_PER_USER: defaults.IDEMPOTENCY_KEYS_PER_USER,
+  PASSWORD_LIMIT_TRUST_MS: defaults.PASSWORD_LIMIT_TRUST_MS,
 };
 
 /** A client that speaks to an app in-process through `app.request()`. */
