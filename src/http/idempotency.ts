@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { UnknownUser } from '../auth/guard.ts';
 import type { Deps } from '../domain/deps.ts';
 import { DomainError, invalid } from '../errors.ts';
 import { runScript } from '../lua/call.ts';
@@ -35,6 +36,11 @@ export interface IdempotencyOptions {
    * user's slot), so a 200 needs no second write.
    */
   recordedByScript?: boolean;
+  /**
+   * What an unknown user id answers when the token is checked here: USER_MISSING (511) by default,
+   * AUTH_FAILED on logout, whose only refusal is 401 (API.md).
+   */
+  unknownUser?: UnknownUser;
 }
 
 export function idempotent(d: Deps, options: IdempotencyOptions = {}): MiddlewareHandler<AppEnv> {
@@ -53,12 +59,15 @@ export function idempotent(d: Deps, options: IdempotencyOptions = {}): Middlewar
     }
     if (typeof user !== 'string' || user.length === 0) return next();
     // Token endpoints: only the user's own session may see a replay (checked by idemBegin).
-    const proof = options.token ? await d.guard.proof(user, c.req.header('token')) : undefined;
+    const unknownUser = options.unknownUser ?? Code.USER_MISSING;
+    const proof = options.token
+      ? await proofOrRefuse(d, user, c.req.header('token'), unknownUser)
+      : undefined;
 
     const fingerprint = createHash('sha256').update(c.req.path).update('\n').update(raw).digest('hex');
     const begun = await runScript(d.redis, d.scripts.idemBegin(user, key, fingerprint, LEASE_MS, proof));
     if (begun.code === Code.USER_MISSING || begun.code === Code.AUTH_FAILED) {
-      throw new DomainError(begun.code, { user_id: user });
+      throw new DomainError(begun.code === Code.USER_MISSING ? unknownUser : begun.code, { user_id: user });
     }
     if (proof) c.set('tokenChecked', user);
     if (begun.code === Code.IDEM_CONFLICT || begun.code === Code.IDEM_RUNNING) {
@@ -81,4 +90,16 @@ export function idempotent(d: Deps, options: IdempotencyOptions = {}): Middlewar
     const body = keep ? await c.res.clone().text() : '';
     await runScript(d.redis, d.scripts.idemFinish(user, key, fingerprint, keep ? String(status) : '', body));
   };
+}
+
+/** The token's proof for `user`, refusing an unknown user with `unknownUser`. */
+async function proofOrRefuse(d: Deps, user: string, token: string | undefined, unknownUser: UnknownUser) {
+  try {
+    return await d.guard.proof(user, token);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === Code.USER_MISSING) {
+      throw new DomainError(unknownUser, { user_id: user });
+    }
+    throw error;
+  }
 }

@@ -8,6 +8,7 @@ import { parseBody } from '../http/body.ts';
 import { type AppEnv, idempotent } from '../http/idempotency.ts';
 import { ok } from '../http/respond.ts';
 import { schemas } from '../http/schemas.ts';
+import { Code } from '../lua/codes.ts';
 
 export function authRoutes(d: Deps) {
   const once = idempotent(d);
@@ -26,7 +27,7 @@ export function authRoutes(d: Deps) {
       const b = await parseBody(c, schemas.login);
       return ok(c, { token: await accounts.login(d, b.user_id, b.password, b.terminal) });
     })
-    .post('/logout', idempotent(d, { token: true }), async (c) => {
+    .post('/logout', idempotent(d, { token: true, unknownUser: Code.AUTH_FAILED }), async (c) => {
       const b = await parseBody(c, schemas.logout);
       await accounts.logout(d, b.user_id, c.req.header('token'), c.get('idem'));
       return ok(c);
