@@ -29,7 +29,11 @@ const Int = (min: number, max: number) =>
   );
 const Text = v.nullish(Str(1_000_000, '1,000,000'));
 // A scan, not a regular expression: V8's backtracking one overflowed its stack on a 4.5 MB picture.
-const Base64 = v.pipe(v.string(), v.check(isBase64, 'must be base64'));
+const Base64 = v.pipe(
+  v.string(),
+  v.check(isBase64, 'must be base64'),
+  v.description('base64: standard alphabet, padded with = to a multiple of 4 characters'),
+);
 
 const Paging = {
   page: v.optional(Int(1, 1_000_000), 1),
