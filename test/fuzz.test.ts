@@ -30,7 +30,8 @@ const NOT_OF_RECORD = [':idem:', ...['events', 'id', 'marker'].map((key) => `{q:
 const SEARCH = [530, 523, 524, 525, 200];
 const ORDER_ACTION = { schema: schemas.payToPlatform, codes: [530, 401, 518, 526, 527, 519, 200] };
 /** Each POST endpoint: the schema its route validates with and the codes API.md lets it answer. */
-const endpoints: Record<string, { schema?: v.GenericSchema; codes: number[]; password?: boolean }> = {
+type Endpoint = { schema?: v.GenericSchema; codes: number[]; password?: boolean };
+const endpoints: Record<string, Endpoint> = {
   '/auth/register': { schema: schemas.register, codes: [530, 512, 200] },
   '/auth/unregister': { schema: schemas.unregister, codes: [530, 401, 200], password: true },
   '/auth/login': { schema: schemas.login, codes: [530, 401, 200], password: true },
@@ -172,16 +173,37 @@ function requests(schema: v.GenericSchema | undefined, fixtures: Fixtures): fc.A
   );
 }
 
-const withDeadline = <T>(pending: Promise<T>, what: string) =>
-  Promise.race([
-    pending,
-    new Promise<never>((_, reject) =>
-      setTimeout(
-        () => reject(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms: ${what}`)),
-        REQUEST_TIMEOUT_MS,
-      ),
-    ),
-  ]);
+/** Sends one generated request, failing it when no answer comes within REQUEST_TIMEOUT_MS. */
+async function send(h: Harness, path: string, request: Request): Promise<Response> {
+  const headers: Record<string, string> = { 'content-type': request.type ?? 'application/json' };
+  if (request.token !== undefined) headers.token = request.token;
+  if (request.key !== undefined) headers['idempotency-key'] = request.key;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)),
+      REQUEST_TIMEOUT_MS,
+    );
+  });
+  try {
+    return await Promise.race([h.app.request(path, { method: 'POST', headers, body: request.text }), hang]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The answer is JSON, its `code` is the status, and the status one the endpoint may answer. */
+async function expectAnswer(response: Response, endpoint: Endpoint, request: Request, what: string) {
+  expect(response.headers.get('content-type'), what).toMatch(/^application\/json/);
+  const answer = (await response.json()) as { code?: unknown; message?: unknown };
+  expect(answer.code, what).toBe(response.status);
+  expect(typeof answer.message, what).toBe('string');
+  const allowed = [...endpoint.codes];
+  if (request.key !== undefined) allowed.push(409, 422);
+  if (endpoint.password) allowed.push(429);
+  expect(allowed, `${what} -> ${response.status} ${String(answer.message)}`).toContain(response.status);
+  return `${what} -> ${response.status} ${String(answer.message)}`;
+}
 
 let cases = 0;
 const started = performance.now();
@@ -230,33 +252,21 @@ describe('fuzzing every POST endpoint', () => {
           await fc.assert(
             fc.asyncProperty(requests(endpoint.schema, fixtures), async (request) => {
               cases++;
-              const headers: Record<string, string> = { 'content-type': request.type ?? 'application/json' };
-              if (request.token !== undefined) headers.token = request.token;
-              if (request.key !== undefined) headers['idempotency-key'] = request.key;
-              const what = `${path} ${request.text.slice(0, 200)}`;
-              const response = await withDeadline(
-                Promise.resolve(h.app.request(path, { method: 'POST', headers, body: request.text })),
-                what,
+              const response = await send(h, path, request);
+              const said = await expectAnswer(
+                response,
+                endpoint,
+                request,
+                `${path} ${request.text.slice(0, 200)}`,
               );
-              const status = response.status;
-              expect(response.headers.get('content-type'), what).toMatch(/^application\/json/);
-              const answer = (await response.json()) as { code?: unknown; message?: unknown };
-              expect(answer.code, what).toBe(status);
-              expect(typeof answer.message, what).toBe('string');
-              const allowed = [...endpoint.codes];
-              if (request.key !== undefined) allowed.push(409, 422);
-              if (endpoint.password) allowed.push(429);
-              expect(allowed, `${what} -> ${status} ${String(answer.message)}`).toContain(status);
-              if (status === 200) {
+              if (response.status === 200) {
                 before = await settled(h, snapshot);
                 return;
               }
               const after = await snapshot();
               const changed = changedKeys(before, after);
               if (changed.length > 0) {
-                throw new Error(
-                  `${what} -> ${status} ${String(answer.message)} changed ${changed.join(', ')}`,
-                );
+                throw new Error(`${said} changed ${changed.join(', ')}`);
               }
             }),
             { numRuns: path === SWEEP ? sweepRuns : perEndpoint, seed: seedFromEnv(), endOnFailure: true },
