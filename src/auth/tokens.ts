@@ -33,16 +33,23 @@ export class TokenSigner {
     return `${body}.${b64(this.sign(body))}`;
   }
 
-  /** The claims of a well-signed, unexpired token issued to `user`; otherwise undefined. */
+  /**
+   * The claims of a well-signed, unexpired token issued to `user`; otherwise undefined. A token has
+   * one spelling: the signature must be the canonical base64url of the expected HMAC (compared as
+   * text, in constant time) and the body canonical base64url, so no `=` padding, `+/` for `-_` or
+   * stray bits decode to the same token.
+   */
   read(token: string | undefined, user: string, now: number): TokenClaims | undefined {
     if (!token) return undefined;
     const [body, signature, extra] = token.split('.');
     if (!body || !signature || extra !== undefined) return undefined;
-    const given = Buffer.from(signature, 'base64url');
-    const expected = this.sign(body);
+    const given = Buffer.from(signature);
+    const expected = Buffer.from(b64(this.sign(body)));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    const decoded = Buffer.from(body, 'base64url');
+    if (b64(decoded) !== body) return undefined;
     try {
-      const claims = JSON.parse(Buffer.from(body, 'base64url').toString()) as TokenClaims;
+      const claims = JSON.parse(decoded.toString()) as TokenClaims;
       return claims.u === user && claims.x > now ? claims : undefined;
     } catch {
       return undefined;

@@ -13,5 +13,6 @@ export interface OrderRef {
 
 export interface FollowUps {
   scheduleSettle(ref: OrderRef): Promise<void>;
-  cancelSettle(orderId: string): void;
+  /** Best effort (a job left behind finds nothing to do); resolves once the removal is done or failed. */
+  cancelSettle(orderId: string): Promise<void>;
 }

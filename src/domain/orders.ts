@@ -122,13 +122,20 @@ export async function confirmReceipt(
   idem?: IdemMark,
 ) {
   const about = { user_id: user, order_id: orderId };
+  let scheduled = false;
   const reply = await d.guard.withPassword(
     user,
     password,
     Code.AUTH_FAILED,
     async (epoch) => {
-      // The settle job is the durable intent: if this process dies after the receipt, it pays the seller.
-      await d.queue.scheduleSettle({ orderId, buyer: user, store: '' });
+      // The settle job is the durable intent: if this process dies after the receipt, it pays the
+      // seller. An order that is missing, cancelled or received can never be confirmed now: the
+      // script refuses it, and the refusal writes nothing (not even a job added and removed).
+      const status = await d.redis.hget(d.keys.order(user, orderId), 'status');
+      if (status && status !== 'cancelled' && status !== 'received') {
+        await d.queue.scheduleSettle({ orderId, buyer: user, store: '' });
+        scheduled = true;
+      }
       return d.actors.send(d.scripts.confirmReceipt({ buyer: user, orderId, epoch, now: d.now() }, idem));
     },
     idem?.start,
@@ -136,13 +143,14 @@ export async function confirmReceipt(
   if (reply.code === Code.RECEIVED) {
     // Received already: perhaps by a first attempt whose process died before paying the seller.
     await payOut(d, { orderId, buyer: user, store: '' });
-  } else if (reply.code !== Code.OK) {
-    d.queue.cancelSettle(orderId);
+  } else if (reply.code !== Code.OK && scheduled) {
+    // Removed before the refusal is answered, so the answer follows its last write.
+    await d.queue.cancelSettle(orderId);
   }
   const { store, amount } = expectOk(reply, about);
   const seller = await storeOwner(d, store);
   if (seller) await d.actors.continue(d.scripts.creditPayout(seller, orderId, amount));
-  d.queue.cancelSettle(orderId);
+  void d.queue.cancelSettle(orderId);
 }
 
 /** Ships an order of an authenticated seller's store. */

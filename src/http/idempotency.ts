@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { UnknownUser } from '../auth/guard.ts';
 import type { Deps } from '../domain/deps.ts';
 import { DomainError, invalid } from '../errors.ts';
 import { runScript } from '../lua/call.ts';
@@ -48,6 +49,11 @@ export interface IdempotencyOptions {
    * user's slot), so a 200 needs no second write.
    */
   recordedByScript?: boolean;
+  /**
+   * What an unknown user id answers when the token is checked here: USER_MISSING (511) by default,
+   * AUTH_FAILED on logout, whose only refusal is 401 (API.md).
+   */
+  unknownUser?: UnknownUser;
 }
 
 /** The replay of a stored answer, thrown where the record is started; the app answers it as is. */
@@ -122,9 +128,12 @@ export function idempotent(d: Deps, options: IdempotencyOptions): MiddlewareHand
 
     if (options.auth === 'token') {
       // Only the user's own live session may start a record or see a replay.
-      const proof = await d.guard.proof(user, c.req.header('token'));
+      const unknownUser = options.unknownUser ?? Code.USER_MISSING;
+      const proof = await proofOrRefuse(d, user, c.req.header('token'), unknownUser);
       const checked = await start(proof);
-      if (checked !== Code.OK) throw new DomainError(checked, { user_id: user });
+      if (checked !== Code.OK) {
+        throw new DomainError(checked === Code.USER_MISSING ? unknownUser : checked, { user_id: user });
+      }
       c.set('tokenChecked', user);
     }
     const mark: IdemMark = { user, key, answer: OK_ANSWER };
@@ -171,4 +180,16 @@ function forget(d: Deps, user: string, key: string, fingerprint: string): void {
   whenAnswering(d.redis, () => {
     runScript(d.redis, d.scripts.idemFinish(user, key, fingerprint, '', '')).catch(() => {});
   });
+}
+
+/** The token's proof for `user`, refusing an unknown user with `unknownUser`. */
+async function proofOrRefuse(d: Deps, user: string, token: string | undefined, unknownUser: UnknownUser) {
+  try {
+    return await d.guard.proof(user, token);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === Code.USER_MISSING) {
+      throw new DomainError(unknownUser, { user_id: user });
+    }
+    throw error;
+  }
 }

@@ -30,9 +30,11 @@ export function createOrderQueue(
     });
   };
   /** Best effort: a job left behind finds nothing to do. */
-  const unschedule = (name: JobName, orderId: string) => {
-    queue.remove(jobId(name, orderId)).catch(() => {});
-  };
+  const unschedule = (name: JobName, orderId: string): Promise<void> =>
+    queue.remove(jobId(name, orderId)).then(
+      () => {},
+      () => {},
+    );
 
   return {
     queue,

@@ -9,6 +9,7 @@ import { passwordOf } from '../http/client-address.ts';
 import { type AppEnv, idempotent } from '../http/idempotency.ts';
 import { ok } from '../http/respond.ts';
 import { schemas } from '../http/schemas.ts';
+import { Code } from '../lua/codes.ts';
 
 export function authRoutes(d: Deps) {
   const once = idempotent(d, { auth: 'password' });
@@ -28,7 +29,7 @@ export function authRoutes(d: Deps) {
       const token = await accounts.login(d, b.user_id, passwordOf(c, b.password), b.terminal);
       return ok(c, { token });
     })
-    .post('/logout', idempotent(d, { auth: 'token' }), async (c) => {
+    .post('/logout', idempotent(d, { auth: 'token', unknownUser: Code.AUTH_FAILED }), async (c) => {
       const b = await parseBody(c, schemas.logout);
       await accounts.logout(d, b.user_id, c.req.header('token'), c.get('idem'));
       return ok(c);
