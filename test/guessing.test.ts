@@ -38,6 +38,15 @@ async function wrongLogins(client: Client, user: string, count: number): Promise
   return out;
 }
 
+/** A harness with these wrong-password limits: per (user, address), per user, per address. */
+const guessLimits = (perUserAddress: number, perUser: number, perAddress: number) => ({
+  limits: {
+    PASSWORD_GUESSES_PER_USER_ADDRESS: perUserAddress,
+    PASSWORD_GUESSES_PER_USER: perUser,
+    PASSWORD_GUESSES_PER_ADDRESS: perAddress,
+  },
+});
+
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
@@ -46,13 +55,7 @@ const median = (values: number[]) => {
 describe('the wrong-password limit per user and address', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({
-      limits: {
-        PASSWORD_GUESSES_PER_USER_ADDRESS: 3,
-        PASSWORD_GUESSES_PER_USER: 1000,
-        PASSWORD_GUESSES_PER_ADDRESS: 1000,
-      },
-    });
+    h = await startHarness(guessLimits(3, 1000, 1000));
   });
   afterAll(() => h.close());
 
@@ -131,13 +134,7 @@ describe('the wrong-password limit per user and address', () => {
 describe('the limit on every endpoint that takes a password', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({
-      limits: {
-        PASSWORD_GUESSES_PER_USER_ADDRESS: 1,
-        PASSWORD_GUESSES_PER_USER: 1000,
-        PASSWORD_GUESSES_PER_ADDRESS: 1000,
-      },
-    });
+    h = await startHarness(guessLimits(1, 1000, 1000));
   });
   afterAll(() => h.close());
 
@@ -187,13 +184,7 @@ describe('the limit on every endpoint that takes a password', () => {
 describe('the looser limit per address, over all users', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({
-      limits: {
-        PASSWORD_GUESSES_PER_USER_ADDRESS: 100,
-        PASSWORD_GUESSES_PER_USER: 1000,
-        PASSWORD_GUESSES_PER_ADDRESS: 5,
-      },
-    });
+    h = await startHarness(guessLimits(100, 1000, 5));
   });
   afterAll(() => h.close());
 
@@ -218,13 +209,7 @@ describe('the looser limit per address, over all users', () => {
 describe('a guess spread over many addresses', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({
-      limits: {
-        PASSWORD_GUESSES_PER_USER_ADDRESS: 3,
-        PASSWORD_GUESSES_PER_USER: 6,
-        PASSWORD_GUESSES_PER_ADDRESS: 1000,
-      },
-    });
+    h = await startHarness(guessLimits(3, 6, 1000));
   });
   afterAll(() => h.close());
 
@@ -242,13 +227,7 @@ describe('a guess spread over many addresses', () => {
 describe('two processes on one Redis', () => {
   let hs: Harness[];
   beforeAll(async () => {
-    hs = await startHarnesses(2, {
-      limits: {
-        PASSWORD_GUESSES_PER_USER_ADDRESS: 4,
-        PASSWORD_GUESSES_PER_USER: 1000,
-        PASSWORD_GUESSES_PER_ADDRESS: 1000,
-      },
-    });
+    hs = await startHarnesses(2, guessLimits(4, 1000, 1000));
   });
   afterAll(() => closeAll(hs));
 
@@ -268,13 +247,7 @@ describe('the time of a refusal', () => {
   let h: Harness;
   beforeAll(async () => {
     const many = 1_000_000;
-    h = await startHarness({
-      limits: {
-        PASSWORD_GUESSES_PER_USER_ADDRESS: many,
-        PASSWORD_GUESSES_PER_USER: many,
-        PASSWORD_GUESSES_PER_ADDRESS: many,
-      },
-    });
+    h = await startHarness(guessLimits(many, many, many));
   });
   afterAll(() => h.close());
 

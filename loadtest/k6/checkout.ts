@@ -10,7 +10,7 @@
  *   k6 run -e BASE_URL=http://127.0.0.1:5000 -e VUS=50 -e DURATION=30s loadtest/k6/checkout.ts
  *   k6 run -e BASE_URL=http://127.0.0.1:5000 -e RATE=400 -e DURATION=30s loadtest/k6/checkout.ts
  */
-import { check, fail } from 'k6';
+import { check } from 'k6';
 import exec from 'k6/execution';
 import { Counter, Trend } from 'k6/metrics';
 import type { Options, Scenario } from 'k6/options';
@@ -31,7 +31,7 @@ import {
 } from '../scenarios/checkout.ts';
 import { judge, type Verdict } from '../scenarios/consistency.ts';
 import { buyerState } from '../scenarios/world.ts';
-import { run, send } from './world.ts';
+import { checkConsistency, run, send } from './world.ts';
 
 const VUS = Number(__ENV.VUS ?? 50);
 const RATE = Number(__ENV.RATE ?? 0);
@@ -103,16 +103,5 @@ function verifyCheckout(world: CheckoutWorld): Verdict {
 }
 
 export function teardown(world: CheckoutWorld): void {
-  const verdict = verifyCheckout(world);
-  const consistent = check(
-    verdict,
-    {
-      'stock + sold == initial': (v) => v.rows.every((row) => row.drift === 0),
-      'balances dropped by exactly the paid amounts': (v) => v.balanceDrift === 0,
-      'order amounts match prices': (v) => v.tally.badAmounts.length === 0,
-      'no other problem (the stores list every order)': (v) => v.problems.length === 0,
-    },
-    { phase: 'consistency' },
-  );
-  if (!consistent) fail(`consistency: ${verdict.problems.join('; ')}`);
+  checkConsistency(verifyCheckout(world));
 }

@@ -10,7 +10,7 @@ import { check, fail } from 'k6';
 import type { Options } from 'k6/options';
 import * as api from '../scenarios/api.ts';
 import { orderLines, runTag } from '../scenarios/catalog.ts';
-import { buildWorld, send, verifyWorld, type World } from './world.ts';
+import { buildWorld, checkConsistency, send, verifyWorld, type World } from './world.ts';
 
 const RATE = Number(__ENV.RATE ?? 50);
 const DURATION = __ENV.DURATION ?? '30s';
@@ -82,16 +82,5 @@ export function baseline(): void {
 }
 
 export function teardown(world: World): void {
-  const verdict = verifyWorld(world);
-  const consistent = check(
-    verdict,
-    {
-      'stock + sold == initial': (v) => v.rows.every((row) => row.drift === 0),
-      'balances dropped by exactly the paid amounts': (v) => v.balanceDrift === 0,
-      'order amounts match prices': (v) => v.tally.badAmounts.length === 0,
-      'no other problem (the store lists every order)': (v) => v.problems.length === 0,
-    },
-    { phase: 'consistency' },
-  );
-  if (!consistent) fail(`consistency: ${verdict.problems.join('; ')}`);
+  checkConsistency(verifyWorld(world));
 }

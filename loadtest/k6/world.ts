@@ -4,7 +4,7 @@
  * `teardown()`. The requests, the world and the invariants themselves live in ../scenarios, shared
  * with the Node drivers.
  */
-import { fail } from 'k6';
+import { check, fail } from 'k6';
 import http from 'k6/http';
 import * as api from '../scenarios/api.ts';
 import { judge, type Verdict } from '../scenarios/consistency.ts';
@@ -68,4 +68,19 @@ export function verifyWorld(world: World): Verdict {
     balances: states.reduce((sum, s) => sum + s.balance, 0),
     storeTotal: run(storeOrderCount(world)),
   });
+}
+
+/** teardown()'s verdict as k6 checks (tag phase=consistency); the run fails when one does not hold. */
+export function checkConsistency(verdict: Verdict): void {
+  const consistent = check(
+    verdict,
+    {
+      'stock + sold == initial': (v) => v.rows.every((row) => row.drift === 0),
+      'balances dropped by exactly the paid amounts': (v) => v.balanceDrift === 0,
+      'order amounts match prices': (v) => v.tally.badAmounts.length === 0,
+      'no other problem (the stores list every order)': (v) => v.problems.length === 0,
+    },
+    { phase: 'consistency' },
+  );
+  if (!consistent) fail(`consistency: ${verdict.problems.join('; ')}`);
 }

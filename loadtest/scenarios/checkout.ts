@@ -7,6 +7,7 @@
  * The ids, the steps that build the world, the pair's plan and requests, the reading for `judge`.
  * Plain TypeScript, no k6 or Node imports: the k6 script and the Node bench share all of it.
  */
+import { prng } from '../../test/support/prng.ts';
 import * as api from './api.ts';
 import { buyerId, catalogue, priceList } from './catalog.ts';
 import type { Judged } from './consistency.ts';
@@ -93,18 +94,6 @@ export function checkoutWorld(
   const stores = sellers.flatMap((s) => s.stores);
   const books = stores.flatMap((s) => s.books);
   return { spec, sellers: sellers.map((s) => s.seller), stores, books, prices: priceList(books), buyers };
-}
-
-/** mulberry32: a small PRNG, the same numbers in k6 and Node. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** What pair n does: who buys, where, which lines, for how much. */

@@ -3,10 +3,11 @@
  * ship, confirm receipt. The buyer's order queries are in order-queries.ts.
  */
 import { randomBytes } from 'node:crypto';
-import type { PasswordAttempt } from '../auth/guard.ts';
+import type { PasswordAttempt, UnknownUser } from '../auth/guard.ts';
 import { expectOk } from '../errors.ts';
+import type { ScriptCall } from '../lua/call.ts';
 import { Code } from '../lua/codes.ts';
-import { answering, type IdemMark, type TokenProof } from '../lua/scripts.ts';
+import { answering, type BuyerStep, type IdemMark, type TokenProof } from '../lua/scripts.ts';
 import type { Deps } from './deps.ts';
 import { payOut, reconcile, storeOwner } from './reconcile.ts';
 
@@ -73,6 +74,22 @@ export async function newOrder(
   return orderId;
 }
 
+/** Runs one of the buyer's order scripts once the password is verified (its epoch passed along). */
+const buyerStep = <R extends { code: number }>(
+  d: Deps,
+  step: { user: string; password: PasswordAttempt; orderId: string; idem?: IdemMark },
+  unknown: UnknownUser,
+  script: (s: BuyerStep, idem?: IdemMark) => ScriptCall<R>,
+) =>
+  d.guard.withPassword(
+    step.user,
+    step.password,
+    unknown,
+    (epoch) =>
+      d.actors.send(script({ buyer: step.user, orderId: step.orderId, epoch, now: d.now() }, step.idem)),
+    step.idem?.start,
+  );
+
 export async function payToPlatform(
   d: Deps,
   user: string,
@@ -80,12 +97,11 @@ export async function payToPlatform(
   orderId: string,
   idem?: IdemMark,
 ) {
-  const reply = await d.guard.withPassword(
-    user,
-    password,
+  const reply = await buyerStep(
+    d,
+    { user, password, orderId, idem },
     Code.AUTH_FAILED,
-    (epoch) => d.actors.send(d.scripts.payToPlatform({ buyer: user, orderId, epoch, now: d.now() }, idem)),
-    idem?.start,
+    d.scripts.payToPlatform,
   );
   if (reply.code === Code.CANCELLED && reply.expiredNow) {
     // This payment found the order past its deadline and cancelled it: return its stock now.
@@ -103,12 +119,11 @@ export async function cancelOrder(
   orderId: string,
   idem?: IdemMark,
 ) {
-  const reply = await d.guard.withPassword(
-    user,
-    password,
+  const reply = await buyerStep(
+    d,
+    { user, password, orderId, idem },
     Code.USER_MISSING,
-    (epoch) => d.actors.send(d.scripts.cancelOrder({ buyer: user, orderId, epoch, now: d.now() }, idem)),
-    idem?.start,
+    d.scripts.cancelOrder,
   );
   const { store } = expectOk(reply, { user_id: user, order_id: orderId });
   await reconcile(d, { orderId, buyer: user, store });

@@ -175,7 +175,6 @@ async function finish(
  * is 503); the forget is sent once Redis answers again, on the connection the effect went on, so it
  * runs after the effect.
  */
-
 function forget(d: Deps, user: string, key: string, fingerprint: string): void {
   whenAnswering(d.redis, () => {
     runScript(d.redis, d.scripts.idemFinish(user, key, fingerprint, '', '')).catch(() => {});

@@ -13,7 +13,7 @@ export type { IdemCheck } from './scripts/account.ts';
 export type { GuessLimits } from './scripts/guesses.ts';
 export type { IdemMark, IdemStart } from './scripts/idem.ts';
 export { answering } from './scripts/idem.ts';
-export type { OrderDraft, TokenProof } from './scripts/order.ts';
+export type { BuyerStep, OrderDraft, TokenProof } from './scripts/order.ts';
 
 export function scriptCalls(k: Keys) {
   return { ...accountScripts(k), ...storeScripts(k), ...orderScripts(k), ...guessScripts(k) };
