@@ -25,7 +25,7 @@ import type { Deps } from '../domain/deps.ts';
 import { DomainError, invalid } from '../errors.ts';
 import { runScript } from '../lua/call.ts';
 import { Code } from '../lua/codes.ts';
-import type { IdemCheck, IdemMark } from '../lua/scripts.ts';
+import type { IdemCheck, IdemMark, TokenProof } from '../lua/scripts.ts';
 import { outageOf } from '../redis/outage.ts';
 import { whenAnswering } from '../redis/stall-guard.ts';
 
@@ -34,7 +34,13 @@ import { whenAnswering } from '../redis/stall-guard.ts';
  * `json`: the body as the middleware parsed it (parseBody takes it instead of parsing again).
  */
 export type AppEnv = {
-  Variables: { idem: IdemMark | undefined; tokenChecked: string | undefined; json: unknown };
+  Variables: {
+    idem: IdemMark | undefined;
+    tokenChecked: string | undefined;
+    /** the proof of `tokenChecked`'s token, for a route that passes it on to its script */
+    tokenProof: TokenProof | undefined;
+    json: unknown;
+  };
 };
 
 /** How long a first request may run before a repeat is taken as new (it died). */
@@ -135,6 +141,7 @@ export function idempotent(d: Deps, options: IdempotencyOptions): MiddlewareHand
         throw new DomainError(checked === Code.USER_MISSING ? unknownUser : checked, { user_id: user });
       }
       c.set('tokenChecked', user);
+      c.set('tokenProof', proof);
     }
     const mark: IdemMark = { user, key, answer: OK_ANSWER };
     if (options.auth === 'password') {

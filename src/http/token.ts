@@ -5,7 +5,19 @@
  */
 import type { Context } from 'hono';
 import type { Deps } from '../domain/deps.ts';
+import type { TokenProof } from '../lua/scripts.ts';
 import type { AppEnv } from './idempotency.ts';
+
+/**
+ * The proof of the request's token for `user` (signature, user, expiry checked in the process), for a
+ * route whose script checks the rest: the one the Idempotency-Key middleware already made, else made
+ * here (so the signature is verified once per request).
+ */
+export async function tokenProof(d: Deps, c: Context<AppEnv>, user: string): Promise<TokenProof> {
+  const made = c.get('tokenProof');
+  if (made && c.get('tokenChecked') === user) return made;
+  return d.guard.proof(user, c.req.header('token'));
+}
 
 export async function requireToken(d: Deps, c: Context<AppEnv>, user: string): Promise<void> {
   if (c.get('tokenChecked') === user) return;

@@ -11,6 +11,7 @@ import { passwordOf } from '../http/client-address.ts';
 import { type AppEnv, idempotent } from '../http/idempotency.ts';
 import { ok } from '../http/respond.ts';
 import { schemas } from '../http/schemas.ts';
+import { tokenProof } from '../http/token.ts';
 
 export function buyerRoutes(d: Deps) {
   const app = new Hono<AppEnv>();
@@ -18,7 +19,7 @@ export function buyerRoutes(d: Deps) {
   app.post('/new_order', idempotent(d, { auth: 'token', recordedByScript: true }), async (c) => {
     const b = await parseBody(c, schemas.newOrder);
     // The signature here; the epoch and revocation in the script that records the order.
-    const proof = await d.guard.proof(b.user_id, c.req.header('token'));
+    const proof = await tokenProof(d, c, b.user_id);
     const orderId = await orders.newOrder(d, b.user_id, b.store_id, b.books, proof, c.get('idem'));
     return ok(c, { order_id: orderId });
   });
