@@ -10,6 +10,7 @@ import { limitBody } from './http/body-limit.ts';
 import { answerFor } from './http/errors.ts';
 import { createMetrics } from './http/metrics.ts';
 import { fail } from './http/respond.ts';
+import { adminQueueRoutes } from './routes/admin-queues.ts';
 import { authRoutes } from './routes/auth.ts';
 import { buyerRoutes } from './routes/buyer.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -40,6 +41,7 @@ export function createApp(d: Deps) {
   app.route('/buyer', buyerRoutes(d));
   app.route('/', searchRoutes(d));
   app.route('/', pictureRoutes(d));
+  app.route('/', adminQueueRoutes(d));
 
   const knownPaths = new Set(app.routes.map((r) => r.path));
   app.notFound((c) =>

@@ -51,6 +51,14 @@ const EnvSchema = v.object({
   IDEMPOTENCY_KEYS_PER_USER: int(10_000, 1),
   /** auth/guesses.ts: how long a right password's clean limit check is trusted in one process */
   PASSWORD_LIMIT_TRUST_MS: int(1000, 0),
+  /** routes/admin-queues.ts: the queue dashboard's token; unset, the dashboard is off. Messages never quote it. */
+  ADMIN_TOKEN: v.optional(
+    v.pipe(
+      v.string(),
+      v.minLength(16, 'must be at least 16 characters'),
+      v.regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+    ),
+  ),
 });
 
 export type Config = v.InferOutput<typeof EnvSchema>;

@@ -33,6 +33,7 @@ export type DepsConfig = Pick<
   | 'PASSWORD_GUESSES_PER_ADDRESS'
   | 'IDEMPOTENCY_KEYS_PER_USER'
   | 'PASSWORD_LIMIT_TRUST_MS'
+  | 'ADMIN_TOKEN'
 >;
 
 export type CoreConfig = Pick<Config, 'KEY_PREFIX' | 'MAILBOX_CAPACITY' | 'ASK_TIMEOUT_MS'>;
@@ -112,6 +113,7 @@ export async function createDeps(
     tokens,
     cache,
     queue,
+    ordersQueue: queue.queue,
     deadlines,
     catalogue,
     blobs: new BlobStore(config.DATA_DIR),

@@ -1,6 +1,7 @@
 /**
  * What the domain functions need, built once by `createDeps` at boot (or by a test).
  */
+import type { Queue } from 'bullmq';
 import type { ActorSystem } from '../actors/system.ts';
 import type { Guard } from '../auth/guard.ts';
 import type { VerificationCache } from '../auth/passwords.ts';
@@ -17,7 +18,10 @@ import type { FollowUps } from './follow-ups.ts';
 export type { Logger };
 
 export interface Deps {
-  config: Pick<Config, 'ORDER_TIMEOUT_SECONDS' | 'TOKEN_TTL_SECONDS' | 'IDEMPOTENCY_KEYS_PER_USER'>;
+  config: Pick<
+    Config,
+    'ORDER_TIMEOUT_SECONDS' | 'TOKEN_TTL_SECONDS' | 'IDEMPOTENCY_KEYS_PER_USER' | 'ADMIN_TOKEN'
+  >;
   redis: RedisClient;
   keys: Keys;
   scripts: ScriptCalls;
@@ -26,6 +30,8 @@ export interface Deps {
   tokens: TokenSigner;
   cache: VerificationCache;
   queue: FollowUps;
+  /** the "orders" BullMQ queue itself, for the dashboard (routes/admin-queues.ts) */
+  ordersQueue: Queue;
   /** drops paid orders' payment deadlines in the background (expiry.ts) */
   deadlines: { drop(store: string, orderId: string): void };
   /** the search index of this process, kept current with the books in Redis */
