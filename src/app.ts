@@ -13,6 +13,7 @@ import { fail } from './http/respond.ts';
 import { adminQueueRoutes } from './routes/admin-queues.ts';
 import { authRoutes } from './routes/auth.ts';
 import { buyerRoutes } from './routes/buyer.ts';
+import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { pictureRoutes } from './routes/pictures.ts';
@@ -36,6 +37,7 @@ export function createApp(d: Deps) {
   );
   app.route('/', healthRoutes(d));
   app.route('/', metaRoutes(metrics));
+  app.route('/docs', docsRoutes());
   app.route('/auth', authRoutes(d));
   app.route('/seller', sellerRoutes(d));
   app.route('/buyer', buyerRoutes(d));

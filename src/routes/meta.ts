@@ -1,9 +1,9 @@
 /**
- * About the service itself: GET /metrics (Prometheus text), GET /openapi.json, GET /docs.
+ * About the service itself: GET /metrics (Prometheus text), GET /openapi.json (the docs page is routes/docs.ts).
  */
 import { Hono } from 'hono';
 import type { createMetrics } from '../http/metrics.ts';
-import { docsPage, openApiDocument } from '../http/openapi.ts';
+import { openApiDocument } from '../http/openapi.ts';
 
 export function metaRoutes(metrics: ReturnType<typeof createMetrics>) {
   const document = openApiDocument();
@@ -12,6 +12,5 @@ export function metaRoutes(metrics: ReturnType<typeof createMetrics>) {
       const { body, contentType } = await metrics.render();
       return c.body(body, 200, { 'content-type': contentType });
     })
-    .get('/openapi.json', (c) => c.json(document))
-    .get('/docs', (c) => c.html(docsPage));
+    .get('/openapi.json', (c) => c.json(document));
 }
