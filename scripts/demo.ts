@@ -1,10 +1,11 @@
 /**
- * `npm run demo`: starts the service as `npm start` does (its own DATA_DIR, ./data/demo by default),
- * fills it through the public HTTP API with a sample catalogue (DEMO_BOOKS books in Chinese and
- * English with covers, six stores of two sellers, a buyer with funds), prints the docs page, the
- * accounts and a curl walk-through of the whole flow on stdout, and serves until SIGINT or SIGTERM,
- * which stop the service cleanly (the demo exits with the service's code). Re-running on the same
- * data is fine: the seeding is idempotent.
+ * `npm run demo` (`npm run demo:deno`: the server on Deno): starts the service as `npm start`
+ * (`npm run start:deno`) does, on its own DATA_DIR (./data/demo by default), fills it through the
+ * public HTTP API with a sample catalogue (DEMO_BOOKS books in Chinese and English with covers, six
+ * stores of two sellers, a buyer with funds), prints the docs page, the accounts and a curl
+ * walk-through of the whole flow on stdout, and serves until SIGINT or SIGTERM, which stop the
+ * service cleanly (the demo exits with the service's code). Re-running on the same data is fine:
+ * the seeding is idempotent.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,7 @@ import * as v from 'valibot';
 import { exitWithParent } from '../src/process.ts';
 import { DemoApi } from './demo/api.ts';
 import { seed, waitUntilSearchable } from './demo/seed.ts';
-import { ensurePortFree, type Service, startService, waitUntilReady } from './demo/service.ts';
+import { ensurePortFree, type Runtime, type Service, startService, waitUntilReady } from './demo/service.ts';
 import { summary } from './demo/summary.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -77,11 +78,12 @@ async function main() {
     throw new Error(`invalid ${v.getDotPath(issue) ?? 'variable'}: ${issue.message}`);
   }
   const { PORT, HOST, DATA_DIR, DEMO_BOOKS } = parsed.output;
+  const runtime: Runtime = process.argv[2] === 'deno' ? 'deno' : 'node';
   exitWithParent();
   await ensurePortFree(HOST, PORT);
-  say(`starting the service on port ${PORT} as npm start does, data in ${DATA_DIR}`);
+  say(`starting the service on ${runtime} (scripts/start.sh) on port ${PORT}, data in ${DATA_DIR}`);
   const env = { ...process.env, PORT: String(PORT), HOST, DATA_DIR: resolve(ROOT, DATA_DIR) };
-  const service = startService(ROOT, env);
+  const service = startService(ROOT, runtime, env);
   const signals = stopOnSignals(service);
   try {
     const api = new DemoApi(`http://${localHost(HOST)}:${PORT}`);

@@ -26,10 +26,11 @@ fi
 # with it (see exitWithParent in src/process.ts) instead of living on as an orphan holding the port.
 export BOOKSTORE_WATCH_PID=$PPID
 
-# `npm run demo`: the same preparation, then the demo (scripts/demo.ts), which starts the server with
-# the command below and fills it.
+# `npm run demo` (`demo deno`): the same preparation, then the demo (scripts/demo.ts), which starts
+# the server through this script (`start.sh` or `start.sh deno`) and fills it.
 if [ "$1" = "demo" ]; then
-  exec node --import tsx scripts/demo.ts
+  shift
+  exec node --import tsx scripts/demo.ts "$@"
 fi
 
 if [ "$1" = "deno" ]; then

@@ -1,11 +1,12 @@
 /**
  * `npm run demo` for real: its entry (scripts/demo.ts, what start.sh runs once it has prepared the
- * machine) on a free port with a temporary DATA_DIR and its own embedded Redis, with a small
- * catalogue (DEMO_BOOKS). The test waits for the printed walk-through, runs it with sh and curl
- * against the server and checks every step's answer (the order ends received, the buyer paid its
- * price and the seller got it, Chinese and English searches find demo books), checks that the
- * README shows the same walk-through, and stops the demo with SIGTERM (exit 0, its Redis stopped).
- * A second run on the same data lists nothing twice and the walk-through works again.
+ * machine), which starts the server through start.sh, on a free port with a temporary DATA_DIR and
+ * its own embedded Redis, with a small catalogue (DEMO_BOOKS). The test waits for the printed
+ * walk-through, runs it with sh and curl against the server and checks every step's answer (the
+ * order ends received, the buyer paid its price and the seller got it, Chinese and English searches
+ * find demo books), checks that the README shows the same walk-through, and stops the demo with
+ * SIGTERM (exit 0, its Redis stopped). A second run on the same data lists nothing twice and the
+ * walk-through works again. `npm run demo:deno` once more with the server on Deno.
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -28,7 +29,7 @@ interface Demo {
   exited: Promise<number | null>;
 }
 
-function startDemo(dataDir: string, port: number): Demo {
+function startDemo(dataDir: string, port: number, runtime: 'node' | 'deno' = 'node'): Demo {
   const env: Record<string, string | undefined> = {
     ...process.env,
     PORT: String(port),
@@ -40,7 +41,7 @@ function startDemo(dataDir: string, port: number): Demo {
   // its own embedded Redis under DATA_DIR, as on a fresh machine
   delete env.REDIS_URL;
   delete env.REDIS_CLUSTER_NODES;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', runtime], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -185,22 +186,33 @@ describe('npm run demo', () => {
   beforeAll(() => {
     // The walk-through is for sh with curl and sed.
     execFileSync('sh', ['-c', 'command -v curl && command -v sed'], { stdio: 'ignore' });
+    // start.sh's own condition for running npm ci: it must not hold here, or the demo's start.sh
+    // would reinstall the modules from under this test run.
+    const installFresh =
+      '[ -L node_modules ] || { [ -f node_modules/.package-lock.json ] && [ ! package-lock.json -nt node_modules/.package-lock.json ]; }';
+    try {
+      execFileSync('sh', ['-c', installFresh], { cwd: ROOT, stdio: 'ignore' });
+    } catch {
+      throw new Error('node_modules is older than package-lock.json: run npm ci before this test');
+    }
   });
 
   afterAll(async () => {
     for (const demo of demos) if (demo.child.exitCode === null) demo.child.kill('SIGKILL');
     // A Redis left by a demo that did not stop cleanly.
-    const leftover = new Redis({
-      path: join(dataDir, 'redis', 'redis.sock'),
-      lazyConnect: true,
-      retryStrategy: () => null,
-    });
-    leftover.on('error', () => {});
-    await leftover
-      .connect()
-      .then(() => leftover.shutdown('NOSAVE' as never))
-      .catch(() => {});
-    leftover.disconnect();
+    for (const dir of [dataDir, join(dataDir, 'deno')]) {
+      const leftover = new Redis({
+        path: join(dir, 'redis', 'redis.sock'),
+        lazyConnect: true,
+        retryStrategy: () => null,
+      });
+      leftover.on('error', () => {});
+      await leftover
+        .connect()
+        .then(() => leftover.shutdown('NOSAVE' as never))
+        .catch(() => {});
+      leftover.disconnect();
+    }
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -252,5 +264,16 @@ describe('npm run demo', () => {
     expect(answers[4]?.balance).toBe(1_000_000);
     checkAnswers(answers, sellerBefore);
     await stop(demo, dataDir);
+  }, 180_000);
+
+  it('serves the demo on Deno too (npm run demo:deno)', async () => {
+    const denoDir = join(dataDir, 'deno');
+    const demo = startDemo(denoDir, await freePort(), 'deno');
+    demos.push(demo);
+    const stdout = await printed(demo);
+    const base = `http://127.0.0.1:${demo.port}`;
+    const sellerBefore = await sellerBalance(base);
+    checkAnswers(await runWalkThrough(walkThroughIn(stdout)), sellerBefore);
+    await stop(demo, denoDir);
   }, 180_000);
 });

@@ -32,7 +32,7 @@ export class DemoApi {
   async call(path: string, body: unknown, opts: { token?: string; accepted?: number[] } = {}) {
     const answer = await this.post(path, body, opts.token);
     if (!(opts.accepted ?? [200]).includes(answer.code)) {
-      throw new Error(`demo: ${path} for ${describe(body)} answered ${answer.code} ${answer.message}`);
+      throw new Error(`${path} for ${describe(body)} answered ${answer.code} ${answer.message}`);
     }
     return answer;
   }

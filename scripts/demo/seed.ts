@@ -56,7 +56,7 @@ async function listBooks(api: DemoApi, owners: Awaited<ReturnType<typeof openSto
     for (let i = next++; i < n; i = next++) {
       const store_id = storeOf(i);
       const owner = owners.get(store_id);
-      if (!owner) throw new Error(`demo: no owner for ${store_id}`);
+      if (!owner) throw new Error(`no owner for ${store_id}`);
       const body = { user_id: owner.user_id, store_id, book_info: demoBook(i), stock_level: stockOf(i) };
       const answer = await api.call('/seller/add_book', body, { token: owner.token, accepted: [200, 516] });
       if (answer.code === 200) added++;

@@ -1,11 +1,11 @@
 /**
- * The demo's service, started as `npm start` starts it: `npm run demo` runs scripts/start.sh, which
- * prepares the machine (dependencies, redis-server) as for `npm start` and runs the demo, and the demo
- * starts the server with start.sh's own command (`node --import tsx src/server.ts`; embedded Redis
- * unless REDIS_URL or REDIS_CLUSTER_NODES is set). Not through start.sh again: its install step has
- * no business running under a test of the demo. The server is the demo's child in a process group
- * of its own, so a Ctrl-C reaches it once, as the demo's SIGTERM, never twice; it dies with the demo
- * (BOOKSTORE_WATCH_PID). Its log goes to the demo's stderr, keeping stdout for what the demo prints.
+ * The demo's service, started exactly as `npm start` (`npm run start:deno`) starts it: through
+ * `sh scripts/start.sh` (`start.sh deno`), with the embedded Redis unless REDIS_URL or
+ * REDIS_CLUSTER_NODES is set. start.sh's preparation has run just before, for the demo itself, so
+ * here it finds everything in place. The server is the demo's child in a process group of its own,
+ * so a Ctrl-C reaches it once, as the demo's SIGTERM, never twice; start.sh names the demo as the
+ * parent it dies with (BOOKSTORE_WATCH_PID). Its log goes to the demo's stderr, keeping stdout for
+ * what the demo prints.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -33,10 +33,16 @@ export function ensurePortFree(host: string, port: number): Promise<void> {
   });
 }
 
-export function startService(root: string, env: Record<string, string | undefined>): Service {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+export type Runtime = 'node' | 'deno';
+
+export function startService(
+  root: string,
+  runtime: Runtime,
+  env: Record<string, string | undefined>,
+): Service {
+  const child = spawn('sh', ['scripts/start.sh', ...(runtime === 'deno' ? ['deno'] : [])], {
     cwd: root,
-    env: { ...env, BOOKSTORE_WATCH_PID: String(process.pid) },
+    env,
     detached: true,
     stdio: ['ignore', process.stderr, process.stderr],
   });
