@@ -5,7 +5,9 @@
 set -e
 cd "$(dirname "$0")/.."
 
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# A node_modules that is a link (a git worktree sharing another checkout's install) is left alone:
+# npm ci would empty the folder it points to.
+if [ ! -L node_modules ] && { [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   npm ci --no-audit --no-fund >&2
 fi
 
@@ -23,6 +25,13 @@ fi
 # server is npm's own child: npm's SIGTERM reaches it, and if npm is killed outright the server dies
 # with it (see exitWithParent in src/process.ts) instead of living on as an orphan holding the port.
 export BOOKSTORE_WATCH_PID=$PPID
+
+# `npm run demo` (`demo deno`): the same preparation, then the demo (scripts/demo.ts), which starts
+# the server through this script (`start.sh` or `start.sh deno`) and fills it.
+if [ "$1" = "demo" ]; then
+  shift
+  exec node --import tsx scripts/demo.ts "$@"
+fi
 
 if [ "$1" = "deno" ]; then
   # The platform binary itself (the npm package's launcher would stand between npm and the server).
