@@ -60,7 +60,7 @@ function latencyChart(r: BenchReport, run: string, index: number): ChartSpec {
 /** A phase second by second, each sample drawn at the middle of its second; its title names the
  * phase as the results table does. */
 function timelineChart(p: PhaseReport, index: number): ChartSpec {
-  const title = `${p.name}: second by second`;
+  const title = `${p.name.startsWith(p.run) ? p.name : `${p.run}, ${p.name}`}: second by second`;
   const span = p.samples.reduce((sum, s) => sum + s.seconds, 0);
   const line = (
     label: string,
@@ -82,7 +82,12 @@ function timelineChart(p: PhaseReport, index: number): ChartSpec {
   const options = {
     plugins: titled(title),
     scales: {
-      x: { type: 'linear', min: 0, max: Math.max(1, Math.ceil(span)), title: axis('s from the start of the phase') },
+      x: {
+        type: 'linear',
+        min: 0,
+        max: Math.max(1, Math.ceil(span)),
+        title: axis('s from the start of the phase'),
+      },
       y: { position: 'left', beginAtZero: true, title: axis('answers/s') },
       y1: { position: 'right', beginAtZero: true, title: axis('ms'), grid: { drawOnChartArea: false } },
     },

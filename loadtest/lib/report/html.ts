@@ -79,6 +79,7 @@ table { border-collapse: collapse; margin: 0.5em 0 1em; font-variant-numeric: ta
 th, td { padding: 2px 8px; border-bottom: 1px solid #eee; text-align: right; white-space: nowrap; }
 th:first-child, td.text { text-align: left; } th { background: #f5f5f5; }
 .chart { height: 340px; margin: 0 0 1.5em; position: relative; }
+.over-time { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 0 1.5em; }
 .ok { color: #1a7f37; } .failed { color: #cf222e; } .meta { color: #555; }`;
 
 /** The page. */
@@ -106,7 +107,9 @@ ${phaseTable(r)}
 <h2>Throughput and latency per phase</h2>
 ${perPhase.map(figure).join('\n')}
 <h2>Each phase second by second</h2>
+<div class="over-time">
 ${overTime.map(figure).join('\n')}
+</div>
 ${r.tables.length ? `<h2>Other figures</h2>\n${r.tables.map(figureTable).join('\n')}` : ''}
 <h2>Problems</h2>
 ${problems}
