@@ -46,16 +46,12 @@ const healthz = (name: string, base: string) =>
 /** The report: every round of both servers, and the ratios. */
 function addToReport(rounds: { bare: Phase; service: Phase }[], ratio: number) {
   const key = (p: Phase) => p.name.replace(/^.* (round \d+)$/, '$1');
-  report.addPhases(
-    'bare Hono',
-    rounds.map((r) => r.bare),
-    key,
-  );
-  report.addPhases(
-    'service',
-    rounds.map((r) => r.service),
-    key,
-  );
+  for (const [run, server] of [['bare Hono', 'bare'] as const, ['service', 'service'] as const])
+    report.addPhases(
+      run,
+      rounds.map((r) => r[server]),
+      key,
+    );
   const rows = rounds.map((r, i) => [
     `round ${i + 1}`,
     rate(r.bare),

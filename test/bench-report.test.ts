@@ -136,6 +136,8 @@ describe('the benchmark report', () => {
     rmSync(DIR, { recursive: true, force: true });
     run = await runBench();
     const printed = (kind: string) => new RegExp(`^report ${kind}: (.+)$`, 'm').exec(run.out)?.[1] ?? '';
+    if (!printed('json') || !printed('html'))
+      throw new Error(`the bench printed no report paths (exit code ${run.code}):\n${run.out}`);
     paths = { json: resolve(ROOT, printed('json')), html: resolve(ROOT, printed('html')) };
     report = JSON.parse(readFileSync(paths.json, 'utf8')) as BenchReport;
     browser = await launchBrowser();

@@ -76,7 +76,11 @@ export function reportRuns(
   runs: readonly Run[],
   order: readonly { run: Run; round: number }[],
 ) {
-  for (const r of runs) report.addPhases(r.label, runPhases(r), (p) => phaseKey(r, p.name));
+  // A base revision's run says so: BENCH_BASE=HEAD on a clean checkout has the label of the current one.
+  for (const r of runs)
+    report.addPhases(`${r.revision.role === 'base' ? 'base ' : ''}${r.label}`, runPhases(r), (p) =>
+      phaseKey(r, p.name),
+    );
   report.addTable({
     ...summaryTable(runs),
     title: 'Summary (open loop: latency in ms from the scheduled time)',

@@ -15,14 +15,13 @@ export interface ChartSpec {
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 const color = (i: number) => PALETTE[i % PALETTE.length] as string;
 
-export const PERCENTILES = ['p50', 'p90', 'p99', 'max'] as const;
+const PERCENTILES = ['p50', 'p90', 'p99', 'max'] as const;
 
+const axis = (text: string) => ({ display: true, text });
 const titled = (text: string) => ({ title: { display: true, text, font: { size: 14 } } });
 
 /** Phase names within runs, in the order they first appear. */
-export function phaseKeys(phases: readonly PhaseReport[]): string[] {
-  return [...new Set(phases.map((p) => p.phase))];
-}
+const phaseKeys = (phases: readonly PhaseReport[]) => [...new Set(phases.map((p) => p.phase))];
 
 const runLabel = (run: string) => run || 'this run';
 
@@ -42,14 +41,13 @@ function throughputChart(r: BenchReport): ChartSpec {
   };
 }
 
-const axis = (text: string) => ({ display: true, text });
-
 function latencyChart(r: BenchReport, run: string, index: number): ChartSpec {
   const phases = r.phases.filter((p) => p.run === run);
   const title = `Latency per phase, ms${run ? `: ${run}` : ''}`;
+  // The colours of the percentiles in the charts over time.
   const datasets = PERCENTILES.map((k, i) => ({
     label: k,
-    backgroundColor: color(i),
+    backgroundColor: color(i + 1),
     data: phases.map((p) => p.latency[k]),
   }));
   const options = { plugins: titled(title), scales: { y: { beginAtZero: true, title: axis('ms') } } };
