@@ -83,8 +83,10 @@ export async function closedPairs(name: string, o: ClosedOptions): Promise<RunFa
     o.pairs === undefined ? { duration: o.seconds ?? 1 } : { amount: 2 * perConnection * o.connections };
   const options = { url: o.url, connections: o.connections, timeout: 10, requests, ...bound };
   const onError = () => o.log.pairTimeline.error();
-  startLog(o.log);
+  const start = performance.now();
+  startLog(o.log, start);
   const phase = await runCannon(name, options, { pids: o.pids, limitSeconds: o.limitSeconds, onError });
-  stopLog(o.log);
+  // The phase's end as autocannon measured it (its callback comes later, after its own summary).
+  stopLog(o.log, start + phase.seconds * 1000);
   return { seconds: phase.seconds, errors: phase.errors, timeouts: phase.timeouts, cpu: phase.cpu };
 }
