@@ -5,6 +5,7 @@
  * ORDER_TIMEOUT_SECONDS, waits (bounded) until every one is cancelled, and prints the server-side
  * delays (cancelled_at - expires_at), the client-side ones (deadline to the first poll answer showing
  * "cancelled", for a sample) and the stock levels (loadtest/README.md explains every figure and setting).
+ * Writes its report (lib/report/): the new_order phase, and the delays as tables.
  */
 import { fmt, intEnv, log, runBench, sleep } from './lib/common.ts';
 import {
@@ -17,8 +18,9 @@ import {
   watchOrder,
 } from './lib/expiry-orders.ts';
 import { phaseProblems, table } from './lib/phase.ts';
+import { ReportDraft } from './lib/report/report.ts';
 import { runWithStack, type Stack, storeOfRecord } from './lib/stack.ts';
-import { summarize, summaryLine } from './lib/stats.ts';
+import { type Summary, summarize, summaryLine } from './lib/stats.ts';
 import { buildWorld } from './lib/world.ts';
 import { runTag } from './scenarios/catalog.ts';
 import type { World } from './scenarios/world.ts';
@@ -33,6 +35,22 @@ const POLL_MS = 50;
 /** How long past the last deadline the bench waits for cancellations before it gives up. */
 const GRACE_SECONDS = 30;
 const SWEEP_EVERY_MS = 250;
+
+const report = new ReportDraft(
+  'bench:expiry',
+  'unpaid orders placed at an even pace (open loop), then how long after its deadline each one is cancelled',
+  {
+    BENCH_ORDERS: ORDERS,
+    BENCH_TIMEOUT_SECONDS: TIMEOUT_SECONDS,
+    BENCH_BUYERS: SPEC.buyers,
+    BENCH_SPREAD_SECONDS: SPREAD_SECONDS,
+    PASSWORD_CACHE_SECONDS: PASSWORD_CACHE,
+  },
+);
+
+/** A row of the report's delay table. */
+const delayRow = (what: string, s: Summary) => [what, s.count, s.min, s.p50, s.p90, s.p99, s.max];
+const delayRows: (string | number)[][] = [];
 
 const counts = (keys: readonly string[]) => {
   const m = new Map<string, number>();
@@ -53,6 +71,7 @@ async function placeAndWatch(stack: Stack, world: World) {
     onPlaced,
   });
   log(`\n${table([phase])}\n  (new_order latency from each order's due time)`);
+  report.addPhases('', [phase]);
   const problems = phaseProblems(phase);
   if (placed.length < ORDERS) problems.push(`${ORDERS - placed.length} of ${ORDERS} orders were not placed`);
   return { placed, watches, problems };
@@ -65,6 +84,7 @@ function reportServer(placed: readonly Placed[], latest: Map<string, OrderTimes>
   const delays = cancelled.map((t) => (t.cancelledAt ?? Number.NaN) - t.expiresAt);
   log(`\nserver side: cancelled_at - expires_at over ${fmt(cancelled.length)} cancelled orders, ms`);
   log(`  ${summaryLine(summarize(delays))}`);
+  delayRows.push(delayRow('server side: cancelled_at - expires_at', summarize(delays)));
   log(`  statuses: ${counts(times.map((t) => t?.status ?? 'unread'))}`);
   log(`  cancel_reason: ${counts(cancelled.map((t) => String(t.reason)))}`);
   const problems: string[] = [];
@@ -85,6 +105,8 @@ function reportClient(watched: readonly Watched[]): string[] {
     `\nclient side: deadline -> first poll answer showing "cancelled", ${fmt(seen.count)} of ${fmt(watched.length)} sampled orders, ms`,
   );
   log(`  ${summaryLine(seen, ['p50', 'p99', 'max'])}`);
+  delayRows.push(delayRow('client side: deadline -> first poll answer showing "cancelled"', seen));
+  delayRows.push(delayRow('client side: a poll (query_order_status) answered in', polls));
   log(
     `  (polls every ${POLL_MS} ms from the deadline, so up to ${POLL_MS} ms of this is the poll grid; ${fmt(polls.count)} polls answered in ${summaryLine(polls, ['p50', 'p99'])} ms)`,
   );
@@ -122,6 +144,11 @@ async function bench(stack: Stack, tag: string): Promise<string[]> {
   const watched = await Promise.all(watches);
   const levels = await stockUntilBack(stack.base, world, giveUpAt);
   problems.push(...reportServer(placed, latest), ...reportClient(watched), ...reportStock(levels));
+  report.addTable({
+    title: 'Cancellation after the deadline, ms',
+    head: ['what', 'count', 'min', 'p50', 'p90', 'p99', 'max'],
+    rows: delayRows,
+  });
   problems.push(...(await storeOfRecord(stack, tag)));
   return problems;
 }
@@ -135,6 +162,8 @@ const env = {
   // The bench's own Redis only: a cluster setting in the shell must not redirect the server.
   REDIS_CLUSTER_NODES: undefined,
 };
-await runBench('bench:expiry', () =>
-  runWithStack({ dirPrefix: 'bench-expiry-', env }, (stack) => bench(stack, tag)),
+await runBench(
+  'bench:expiry',
+  () => runWithStack({ dirPrefix: 'bench-expiry-', env }, (stack) => bench(stack, tag)),
+  report,
 );

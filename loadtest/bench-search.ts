@@ -4,7 +4,8 @@
  * lib/gen-books.ts into Redis, reports how long the server takes to have its search index ready and
  * its memory, checks every query's hit count, measures search under load (closed loop at saturation,
  * open loop at fixed rates), then restarts the server on the same DATA_DIR after books were added while
- * it was down. Ends with memory per book and the issue's targets (loadtest/README.md explains all).
+ * it was down. Ends with memory per book and the issue's targets (loadtest/README.md explains all),
+ * and writes its report (lib/report/, lib/search-figures.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,8 @@ import { send } from './lib/http.ts';
 import { paced } from './lib/paced.ts';
 import { logRatios, type Phase, phaseProblems, rate, table } from './lib/phase.ts';
 import { mb, memory } from './lib/proc.ts';
+import { ReportDraft } from './lib/report/report.ts';
+import { type Built, type Round, reportRounds } from './lib/search-figures.ts';
 import { checkQueries, coldRankings, MISS, PAGE_SIZE } from './lib/search-queries.ts';
 import { runWithStack, type Stack } from './lib/stack.ts';
 import * as api from './scenarios/api.ts';
@@ -38,26 +41,6 @@ const READY_TARGET_MS = 10_000;
 const ADDED_WHILE_DOWN = 100;
 /** Pages of each filler word in the varied rotation. */
 const VARIED_PAGES = 20;
-
-interface Built {
-  books: number;
-  /** listings read from Redis and indexed at this start (the rest came from the index file) */
-  indexed: number;
-  ms: number;
-}
-
-interface Round {
-  books: number;
-  jsonBytes: number;
-  built?: Built;
-  restart?: Built;
-  rssStart?: number;
-  hwmStart?: number;
-  rssEnd?: number;
-  /** closed loop: healthz, search (the rotation), varied; open loop: healthz and varied per rate */
-  phases: Phase[];
-  problems: string[];
-}
 
 /** The i-th varied question: word x page pairs in a scattered order. */
 function variedQuestion(i: number) {
@@ -256,11 +239,22 @@ function summary(rounds: Round[]) {
   return rounds.flatMap((r) => r.problems.map((p) => `${fmt(r.books)} books: ${p}`));
 }
 
-await runBench('bench:search', async () => {
-  log(
-    `bench:search  books ${SIZES.map((n) => fmt(n)).join(' and ')}, ${CONNECTIONS} connections, ${SECONDS} s per phase, rates ${RATES.join(', ')} req/s, ${QUERIES.length} queries in rotation (site-wide, page 1, page_size ${PAGE_SIZE}), own redis-server per round`,
-  );
-  const rounds: Round[] = [];
-  for (const n of SIZES) rounds.push(await runRound(n));
-  return summary(rounds);
-});
+const report = new ReportDraft(
+  'bench:search',
+  'POST /search/search_books at saturation (closed loop) and at fixed rates (open loop), per catalogue size; the search index at start and at a restart',
+  { BENCH_BOOKS: BIG, BENCH_SECONDS: SECONDS, BENCH_CONNECTIONS: CONNECTIONS, BENCH_RATES: RATES.join(',') },
+);
+
+await runBench(
+  'bench:search',
+  async () => {
+    log(
+      `bench:search  books ${SIZES.map((n) => fmt(n)).join(' and ')}, ${CONNECTIONS} connections, ${SECONDS} s per phase, rates ${RATES.join(', ')} req/s, ${QUERIES.length} queries in rotation (site-wide, page 1, page_size ${PAGE_SIZE}), own redis-server per round`,
+    );
+    const rounds: Round[] = [];
+    for (const n of SIZES) rounds.push(await runRound(n));
+    reportRounds(report, rounds);
+    return summary(rounds);
+  },
+  report,
+);

@@ -4,16 +4,19 @@
  * redis-server and world; a warm-up each, then closed-loop rounds in A B B A order (so a machine that
  * speeds up or slows down during the run weighs on both alike), an open loop at half each one's peak,
  * the checks over HTTP; in the last group the memory phase, sized to what is left of the time budget;
- * the store of record; then the results and the summary over all groups.
+ * the store of record; then the results and the summary over all groups, and the report (JSON and
+ * HTML with charts: lib/checkout-figures.ts).
  */
 
+import { reportRuns } from './checkout-figures.ts';
 import { logMemory, logRatios, logRedisWork, logRounds, runPhases, summary } from './checkout-report.ts';
 import { closedRun, openLoop, openRun, peak, type Run } from './checkout-runs.ts';
-import { type CheckoutSettings, checkoutSettings } from './checkout-settings.ts';
+import { type CheckoutSettings, checkoutSettings, reportSettings } from './checkout-settings.ts';
 import { verifyCheckout } from './checkout-verify.ts';
 import { fmt, log, runBench } from './common.ts';
 import { memoryPhase } from './memory-phase.ts';
 import { phaseProblems, table } from './phase.ts';
+import { ReportDraft } from './report/report.ts';
 import { baseRevision, currentRevision, type Revision } from './revisions.ts';
 import type { Runtime } from './server.ts';
 import { storeOfRecord } from './stack.ts';
@@ -51,10 +54,17 @@ async function memoryRuns(runs: readonly Run[], s: CheckoutSettings, deadline: n
   }
 }
 
-async function measure(runs: Run[], s: CheckoutSettings, withMemory: boolean, deadline: number) {
+/** A closed-loop round: its run and its index among the run's rounds. */
+type RoundRef = { run: Run; round: number };
+
+/** Whether this is the last group (the memory phase's), the time budget's end, the rounds so far. */
+type GroupOptions = { last: boolean; deadline: number; order: RoundRef[] };
+
+async function measure(runs: Run[], s: CheckoutSettings, o: GroupOptions) {
+  const { deadline, order } = o;
   const problems: string[] = [];
   for (const r of runs) if (s.warmupSeconds > 0) await closedRun(r, s, s.warmupSeconds, false);
-  const order: { run: Run; round: number }[] = [];
+  const first = order.length;
   for (let k = 0; k < s.rounds; k++)
     for (const r of k % 2 === 0 ? runs : [...runs].reverse()) {
       await closedRun(r, s, s.seconds / s.rounds, true);
@@ -63,13 +73,13 @@ async function measure(runs: Run[], s: CheckoutSettings, withMemory: boolean, de
   for (const r of runs) await openLoop(r, s);
   log('\nverification (over HTTP, after the closed and open loops):');
   for (const r of runs) problems.push(...(await verifyCheckout(r.label, r.stack.base, r.world, r.logs)));
-  if (withMemory && s.memoryOrders > 0) await memoryRuns(runs, s, deadline);
+  if (o.last && s.memoryOrders > 0) await memoryRuns(runs, s, deadline);
   for (const r of runs.filter((x) => x.revision.role === 'current'))
     problems.push(...(await storeOfRecord(r.stack, r.keyPrefix)).map((p) => `${r.label}: ${p}`));
   const rows = runs.flatMap(runPhases);
   log(`\n${table(rows)}\n`);
   problems.push(...rows.flatMap((p) => phaseProblems(p)));
-  logRounds(order);
+  logRounds(order.slice(first));
   log('\nRedis work per pair (closed loop; INFO cpu and commandstats of its own redis-server):');
   for (const r of runs) logRedisWork(r);
   if (runs.some((r) => r.memory)) log('\nmemory per paid order (INFO memory used_memory, DBSIZE):');
@@ -82,8 +92,7 @@ async function group(
   g: { runtime: Runtime; procs: number },
   revisions: Revision[],
   s: CheckoutSettings,
-  last: boolean,
-  deadline: number,
+  o: GroupOptions,
 ) {
   log(`\n== ${g.runtime}, WEB_CONCURRENCY=${g.procs}: ${revisions.map((r) => r.label).join(' vs ')}`);
   const runs: Run[] = [];
@@ -91,7 +100,7 @@ async function group(
   try {
     for (const [i, revision] of revisions.entries())
       runs.push(await openRun(revision, g.runtime, g.procs, s, i));
-    problems.push(...(await measure(runs, s, last, deadline)));
+    problems.push(...(await measure(runs, s, o)));
   } finally {
     for (const r of runs) {
       problems.push(...r.stack.problems().map((p) => `${r.label}: ${p}`));
@@ -114,7 +123,7 @@ function header(s: CheckoutSettings, revisions: Revision[]) {
   );
 }
 
-async function bench(s: CheckoutSettings): Promise<string[]> {
+async function bench(s: CheckoutSettings, report: ReportDraft): Promise<string[]> {
   const started = Date.now();
   const revisions: Revision[] = [];
   try {
@@ -124,9 +133,10 @@ async function bench(s: CheckoutSettings): Promise<string[]> {
     const deadline = s.budgetSeconds ? started + s.budgetSeconds * 1000 : Number.POSITIVE_INFINITY;
     const groups = s.runtimes.flatMap((runtime) => s.procs.map((procs) => ({ runtime, procs })));
     const runs: Run[] = [];
+    const order: RoundRef[] = [];
     const problems: string[] = [];
     for (const [i, g] of groups.entries()) {
-      const done = await group(g, revisions, s, i === groups.length - 1, deadline);
+      const done = await group(g, revisions, s, { last: i === groups.length - 1, deadline, order });
       runs.push(...done.runs);
       problems.push(...done.problems);
     }
@@ -137,10 +147,19 @@ async function bench(s: CheckoutSettings): Promise<string[]> {
     if (s.base) log('\nratios:');
     logRatios(runs);
     log(`\nthe whole run took ${fmt((Date.now() - started) / 1000)} s`);
+    reportRuns(report, runs, order);
     return problems;
   } finally {
     for (const r of revisions) await r.remove();
   }
 }
 
-export const runCheckout = () => runBench('bench:orders', () => bench(checkoutSettings()));
+export function runCheckout() {
+  const s = checkoutSettings();
+  const report = new ReportDraft(
+    'bench:orders',
+    'checkout pairs (new_order, then pay_to_platform): closed loop, open loop at a share of the peak, memory per paid order',
+    reportSettings(s),
+  );
+  return runBench('bench:orders', () => bench(s, report), report);
+}

@@ -17,7 +17,7 @@ import {
   succeeded,
 } from '../scenarios/checkout.ts';
 import { cannonRequest, runCannon } from './cannon.ts';
-import { type PairLog, type RunFacts, recordAnswer } from './pair-log.ts';
+import { type PairLog, type RunFacts, recordAnswer, recordPair, startLog, stopLog } from './pair-log.ts';
 import type { CpuPids } from './proc.ts';
 
 /** Hands out pair numbers, so that every pair sent to a world (all phases) has its own plan. */
@@ -55,11 +55,8 @@ export function pairRequests(world: CheckoutWorld, seq: Sequence, log: PairLog):
     onResponse: (status: number, body: string, ctx: Ctx) => {
       const now = performance.now();
       const ok = succeeded(status, api.parseReply(body));
-      recordAnswer(log.pay, status, now - (ctx.t1 ?? 0), ok);
-      if (!ok) return;
-      log.pairs++;
-      log.pairLatencies.push(now - (ctx.t0 ?? 0));
-      if (ctx.orderId) log.paid?.push(ctx.orderId);
+      recordAnswer(log.pay, status, now - (ctx.t1 ?? 0), ok, now);
+      if (ok) recordPair(log, now - (ctx.t0 ?? 0), ctx.orderId, now);
     },
   };
   return [order, pay] as autocannon.Request[];
@@ -85,6 +82,11 @@ export async function closedPairs(name: string, o: ClosedOptions): Promise<RunFa
   const bound =
     o.pairs === undefined ? { duration: o.seconds ?? 1 } : { amount: 2 * perConnection * o.connections };
   const options = { url: o.url, connections: o.connections, timeout: 10, requests, ...bound };
-  const phase = await runCannon(name, options, { pids: o.pids, limitSeconds: o.limitSeconds });
+  const onError = () => o.log.pairTimeline.error();
+  const start = performance.now();
+  startLog(o.log, start);
+  const phase = await runCannon(name, options, { pids: o.pids, limitSeconds: o.limitSeconds, onError });
+  // The phase's end as autocannon measured it (its callback comes later, after its own summary).
+  stopLog(o.log, start + phase.seconds * 1000);
   return { seconds: phase.seconds, errors: phase.errors, timeouts: phase.timeouts, cpu: phase.cpu };
 }

@@ -11,7 +11,7 @@ import * as api from '../scenarios/api.ts';
 import { type CheckoutWorld, orderRequest, pairPlan, payRequest, succeeded } from '../scenarios/checkout.ts';
 import type { Sequence } from './checkout-closed.ts';
 import { sleep } from './common.ts';
-import { type PairLog, type RunFacts, recordAnswer } from './pair-log.ts';
+import { type PairLog, type RunFacts, recordAnswer, recordPair, startLog, stopLog } from './pair-log.ts';
 import { type CpuPids, withCpu } from './proc.ts';
 import { RawPool } from './raw-http.ts';
 
@@ -33,6 +33,7 @@ async function run(o: OpenOptions): Promise<RunFacts> {
   const failed = (e: Error) => {
     facts.errors++;
     if (e.message === 'timeout') facts.timeouts++;
+    o.log.pairTimeline.error();
   };
   const pair = async (due: number) => {
     const plan = pairPlan(o.seq.next++, o.world);
@@ -43,7 +44,7 @@ async function run(o: OpenOptions): Promise<RunFacts> {
     const reply = api.parseReply(created.body);
     const orderId = api.stringField(reply, 'order_id');
     const ordered = succeeded(created.status, reply) && orderId !== undefined;
-    recordAnswer(o.log.newOrder, created.status, t1 - due, ordered);
+    recordAnswer(o.log.newOrder, created.status, t1 - due, ordered, t1);
     if (!ordered || !orderId) return;
     o.log.created?.push(orderId);
     o.log.pay.sent++;
@@ -51,21 +52,20 @@ async function run(o: OpenOptions): Promise<RunFacts> {
     if (paid instanceof Error) return failed(paid);
     const t2 = performance.now();
     const ok = succeeded(paid.status, api.parseReply(paid.body));
-    recordAnswer(o.log.pay, paid.status, t2 - t1, ok);
-    if (!ok) return;
-    o.log.pairs++;
-    o.log.pairLatencies.push(t2 - due);
-    o.log.paid?.push(orderId);
+    recordAnswer(o.log.pay, paid.status, t2 - t1, ok, t2);
+    if (ok) recordPair(o.log, t2 - due, orderId, t2);
   };
   const count = Math.max(1, Math.round(o.rate * o.seconds));
   const inFlight: Promise<void>[] = [];
   const start = performance.now() + 10;
+  startLog(o.log, start);
   for (let i = 0; i < count; i++) {
     const due = start + (i * 1000) / o.rate;
     const wait = due - performance.now();
     if (wait >= 1) await sleep(wait);
     inFlight.push(pair(due));
   }
+  stopLog(o.log, start + (count * 1000) / o.rate);
   await Promise.all(inFlight);
   pool.close();
   facts.seconds = (performance.now() - start) / 1000;

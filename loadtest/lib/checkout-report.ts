@@ -11,6 +11,7 @@ import { mergeLogs, pairPhases, type RunFacts } from './pair-log.ts';
 import { drawTable, type Phase } from './phase.ts';
 import { mb } from './proc.ts';
 import { type RedisWork, redisWork, topLine } from './redis-info.ts';
+import { type FigureTable, tableText } from './report/shape.ts';
 import { summarize } from './stats.ts';
 
 function mergeFacts(all: readonly RunFacts[]): RunFacts {
@@ -64,46 +65,72 @@ export function logRounds(order: readonly { run: Run; round: number }[]): void {
   log(`  closed-loop rounds, pairs/s in the order run: ${parts.join(' | ')}`);
 }
 
-const p99 = (values: readonly number[] | undefined) => (values ? summarize(values).p99 : Number.NaN);
+export const p99 = (values: readonly number[] | undefined) => (values ? summarize(values).p99 : Number.NaN);
 
 const HEAD = ['server', 'procs', 'pairs/s', 'open rate', 'open p99 new_order', 'pay', 'pair'];
 
-export function summary(runs: readonly Run[]): string {
+/** The summary, a row per run (null where the run has no such figure). */
+export function summaryTable(runs: readonly Run[]): FigureTable {
   const head = [...HEAD, 'Redis CPU µs/pair', 'EVALSHA/pair', 'cmds/pair', 'bytes/paid order'];
   const rows = runs.map((r) => {
     const w = workOf(r);
     return [
       r.label,
       r.processes > 1 || r.procs === 1 ? String(r.procs) : `${r.procs} (ran 1)`,
-      fmt(peak(r)),
-      r.open ? fmt(r.open.rate) : '-',
-      fmt(p99(r.open?.log.newOrder.latencies), 1),
-      fmt(p99(r.open?.log.pay.latencies), 1),
-      fmt(p99(r.open?.log.pairLatencies), 1),
-      fmt(w.cpuUs),
-      fmt(w.evalsha, 2),
-      fmt(w.commands, 1),
-      r.memory ? fmt(r.memory.bytesPerOrder) : '-',
+      peak(r),
+      r.open ? r.open.rate : null,
+      p99(r.open?.log.newOrder.latencies),
+      p99(r.open?.log.pay.latencies),
+      p99(r.open?.log.pairLatencies),
+      w.cpuUs,
+      w.evalsha,
+      w.commands,
+      r.memory ? r.memory.bytesPerOrder : null,
     ];
   });
-  return drawTable(head, rows);
+  return { title: 'summary', head, rows, digits: [0, 0, 0, 0, 1, 1, 1, 0, 2, 1, 0] };
+}
+
+export function summary(runs: readonly Run[]): string {
+  const t = summaryTable(runs);
+  return drawTable(t.head, tableText(t));
 }
 
 /** current ÷ base for every pair of runs with the same runtime and processes. */
-export function logRatios(runs: readonly Run[]): void {
-  const ratio = (a: number, b: number) => fmt(a / b, 3);
-  for (const current of runs.filter((r) => r.revision.role === 'current')) {
+export function ratiosTable(runs: readonly Run[]): FigureTable {
+  const rows = runs.flatMap((current) => {
     const base = runs.find(
       (r) => r.revision.role === 'base' && r.runtime === current.runtime && r.procs === current.procs,
     );
-    if (!base) continue;
+    if (current.revision.role !== 'current' || !base) return [];
     const [wc, wb] = [workOf(current), workOf(base)];
     const mem =
-      current.memory && base.memory ? ratio(current.memory.bytesPerOrder, base.memory.bytesPerOrder) : '-';
-    const openP99 = ratio(p99(current.open?.log.pairLatencies), p99(base.open?.log.pairLatencies));
+      current.memory && base.memory ? current.memory.bytesPerOrder / base.memory.bytesPerOrder : null;
     const note = base.procs > 1 && base.processes <= 1 ? ' (the base ran one process)' : '';
+    return [
+      [
+        `${current.runtime} x${current.procs}${note}`,
+        peak(current) / peak(base),
+        wc.cpuUs / wb.cpuUs,
+        wc.evalsha / wb.evalsha,
+        wc.commands / wb.commands,
+        p99(current.open?.log.pairLatencies) / p99(base.open?.log.pairLatencies),
+        mem,
+      ],
+    ];
+  });
+  const head = ['runs', 'pairs/s', 'Redis CPU/pair', 'EVALSHA/pair', 'commands/pair', 'open p99 pair'];
+  return {
+    title: 'current ÷ base',
+    head: [...head, 'bytes/paid order'],
+    rows,
+    digits: [0, 3, 3, 3, 3, 3, 3],
+  };
+}
+
+export function logRatios(runs: readonly Run[]): void {
+  for (const [label, pairs, cpu, evalsha, commands, openP99, mem] of tableText(ratiosTable(runs)))
     log(
-      `  ${current.runtime} x${current.procs}${note}: current/base  pairs/s ${ratio(peak(current), peak(base))}   Redis CPU/pair ${ratio(wc.cpuUs, wb.cpuUs)}   EVALSHA/pair ${ratio(wc.evalsha, wb.evalsha)}   commands/pair ${ratio(wc.commands, wb.commands)}   open p99 pair ${openP99}   bytes/paid order ${mem}`,
+      `  ${label}: current/base  pairs/s ${pairs}   Redis CPU/pair ${cpu}   EVALSHA/pair ${evalsha}   commands/pair ${commands}   open p99 pair ${openP99}   bytes/paid order ${mem}`,
     );
-  }
 }

@@ -68,3 +68,27 @@ export function checkoutSettings(): CheckoutSettings {
     port: intEnv('BENCH_PORT', 0, 0),
   };
 }
+
+/** The settings under their variables' names, for the report. */
+export function reportSettings(s: CheckoutSettings): Record<string, string | number> {
+  return {
+    BENCH_MODE: 'checkout',
+    BENCH_SECONDS: s.seconds,
+    BENCH_ROUNDS: s.rounds,
+    BENCH_WARMUP_SECONDS: s.warmupSeconds,
+    BENCH_OPEN_SECONDS: s.openSeconds,
+    BENCH_OPEN_PERCENT: s.openPercent,
+    BENCH_CONNECTIONS: s.connections,
+    BENCH_BUYERS: s.spec.buyers,
+    BENCH_SELLERS: s.spec.sellers,
+    BENCH_STORES: s.spec.storesPerSeller,
+    BENCH_BOOKS: s.spec.booksPerStore,
+    BENCH_MEMORY_ORDERS: s.memoryGiven ? s.memoryOrders : `${s.memoryOrders}, cut to the budget`,
+    BENCH_MEMORY_CONNECTIONS: s.memoryConnections,
+    BENCH_BUDGET_SECONDS: s.budgetSeconds,
+    BENCH_PROCS: s.procs.join(','),
+    BENCH_RUNTIME: s.runtimes.join(','),
+    BENCH_BASE: s.base ?? '',
+    PASSWORD_CACHE_SECONDS: s.passwordCache,
+  };
+}

@@ -4,7 +4,8 @@
  * on 127.0.0.1, each phase bounded in time: GET /healthz (the baseline), POST /buyer/new_order (each
  * request another buyer and body), POST /buyer/pay_to_platform (each request pays another order,
  * once), GET /healthz again (how far the machine's load moved). Prints the phases, the ratios to the
- * baseline, and the checks after the load (loadtest/README.md explains every figure and setting).
+ * baseline, and the checks after the load (loadtest/README.md explains every figure and setting);
+ * writes its report (lib/report/).
  */
 
 import * as api from '../scenarios/api.ts';
@@ -14,7 +15,8 @@ import { cannonRequest, runCannon } from './cannon.ts';
 import { fmt, intEnv, log, runBench } from './common.ts';
 import { newOrderRequests, newSeen } from './order-load.ts';
 import { type LoadContext, payPhase } from './pay-phase.ts';
-import { logRatios, non2xx, type Phase, phaseProblems, statusLine, table } from './phase.ts';
+import { logRatios, non2xx, type Phase, phaseProblems, rate, statusLine, table } from './phase.ts';
+import { ReportDraft } from './report/report.ts';
 import { runWithStack, type Stack, storeOfRecord } from './stack.ts';
 import { verify } from './verify.ts';
 import { buildWorld } from './world.ts';
@@ -58,10 +60,34 @@ async function runPhases(ctx: LoadContext) {
   return { phases: [healthz, newOrder, pay.phase, end], exhausted: pay.exhausted };
 }
 
+const draft = new ReportDraft(
+  'bench:orders',
+  'classic phases: GET /healthz, new_order alone, pay alone, GET /healthz again (closed loop)',
+  {
+    BENCH_MODE: 'classic',
+    BENCH_SECONDS: SECONDS,
+    BENCH_CONNECTIONS: CONNECTIONS,
+    BENCH_BUYERS: SPEC.buyers,
+    BENCH_BOOKS: SPEC.books,
+    PASSWORD_CACHE_SECONDS: PASSWORD_CACHE,
+  },
+);
+
 function report(phases: Phase[], ctx: LoadContext, exhausted: boolean): string[] {
   log(`\n${table(phases)}\n`);
   const [healthz, newOrder, pay, end] = phases as [Phase, Phase, Phase, Phase];
   logRatios([newOrder, pay], [healthz, end]);
+  const baseline = (rate(healthz) + rate(end)) / 2;
+  draft.addPhases('', phases).addTable({
+    title: 'req/s ÷ healthz (the mean of both healthz phases)',
+    head: ['phase', 'ratio'],
+    rows: [
+      ['new_order', rate(newOrder) / baseline],
+      ['pay', rate(pay) / baseline],
+      ['baseline moved between start and end, %', (100 * (rate(end) - rate(healthz))) / baseline],
+    ],
+    digits: [0, 3],
+  });
   const problems = [...phases, ...ctx.warmups].flatMap((p) => phaseProblems(p));
   if (exhausted)
     problems.push(
@@ -99,9 +125,12 @@ async function bench(stack: Stack, tag: string): Promise<string[]> {
 export async function runClassic(): Promise<void> {
   const tag = runTag(Date.now(), Math.random());
   const env = { KEY_PREFIX: tag, PASSWORD_CACHE_SECONDS: PASSWORD_CACHE };
-  await runBench('bench:orders', () =>
-    runWithStack({ dirPrefix: 'bench-orders-', env, redisUrl: process.env.REDIS_URL }, (stack) =>
-      bench(stack, tag),
-    ),
+  await runBench(
+    'bench:orders',
+    () =>
+      runWithStack({ dirPrefix: 'bench-orders-', env, redisUrl: process.env.REDIS_URL }, (stack) =>
+        bench(stack, tag),
+      ),
+    draft,
   );
 }

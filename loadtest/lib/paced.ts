@@ -4,6 +4,7 @@
  * connections). Its latency counts from when it was due, so a server (or a client) falling behind
  * shows in the figures instead of slowing the load down (no coordinated omission). autocannon's
  * `overallRate` releases each second's budget at once, which measures its bursts more than the server.
+ * Each answer also lands in the second it arrived in (lib/timeline.ts), for the report's charts.
  */
 import http from 'node:http';
 import type * as api from '../scenarios/api.ts';
@@ -11,6 +12,7 @@ import { sleep } from './common.ts';
 import type { Phase } from './phase.ts';
 import { type CpuPids, withCpu } from './proc.ts';
 import { summarize } from './stats.ts';
+import { Timeline } from './timeline.ts';
 
 export interface PacedOptions {
   name: string;
@@ -64,11 +66,13 @@ async function run(o: PacedOptions): Promise<Phase> {
     statuses: {},
     errors: 0,
     timeouts: 0,
-    latency: { p50: 0, p99: 0, max: 0 },
+    latency: { p50: 0, p90: 0, p99: 0, max: 0 },
+    samples: [],
   };
   const latencies: number[] = [];
   const inFlight: Promise<void>[] = [];
   const start = performance.now() + 10;
+  const timeline = new Timeline().start(start);
   for (let i = 0; i < o.count; i++) {
     const due = start + (i * 1000 * o.seconds) / o.count;
     const wait = due - performance.now();
@@ -78,18 +82,23 @@ async function run(o: PacedOptions): Promise<Phase> {
       if (a instanceof Error) {
         p.errors++;
         if (a.message === 'timeout') p.timeouts++;
+        timeline.error();
         return;
       }
-      latencies.push(performance.now() - due);
+      const ms = performance.now() - due;
+      latencies.push(ms);
+      timeline.answer(a.status >= 200 && a.status < 300, ms);
       p.statuses[a.status] = (p.statuses[a.status] ?? 0) + 1;
       o.onAnswer?.(i, a.status, a.body);
     });
     inFlight.push(answer);
   }
+  timeline.stop(start + o.seconds * 1000);
   await Promise.all(inFlight);
   agent.destroy();
   const s = summarize(latencies);
-  return { ...p, answered: latencies.length, latency: { p50: s.p50, p99: s.p99, max: s.max } };
+  const latency = { p50: s.p50, p90: s.p90, p99: s.p99, max: s.max };
+  return { ...p, answered: latencies.length, latency, samples: timeline.samples() };
 }
 
 export const paced = (o: PacedOptions): Promise<Phase> => withCpu(o.pids, () => run(o));

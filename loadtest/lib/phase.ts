@@ -5,6 +5,7 @@
  */
 import { fmt, log } from './common.ts';
 import type { CpuShare } from './proc.ts';
+import type { Sample } from './timeline.ts';
 
 export interface Phase {
   name: string;
@@ -17,8 +18,10 @@ export interface Phase {
   errors: number;
   timeouts: number;
   /** ms, over the answers */
-  latency: { p50: number; p99: number; max: number };
+  latency: { p50: number; p90: number; p99: number; max: number };
   cpu?: CpuShare;
+  /** the phase second by second (lib/timeline.ts), for the report's charts */
+  samples: Sample[];
 }
 
 /** Answers per second, non-2xx included. */
