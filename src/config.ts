@@ -51,6 +51,11 @@ const EnvSchema = v.object({
   IDEMPOTENCY_KEYS_PER_USER: int(10_000, 1),
   /** auth/guesses.ts: how long a right password's clean limit check is trusted in one process */
   PASSWORD_LIMIT_TRUST_MS: int(1000, 0),
+  /** http/request-id.ts: `true` writes one access log line per request */
+  LOG_REQUESTS: v.pipe(
+    v.optional(v.picklist(['true', 'false']), 'false'),
+    v.transform((value) => value === 'true'),
+  ),
 });
 
 export type Config = v.InferOutput<typeof EnvSchema>;
