@@ -6,7 +6,7 @@
  * Deno and never holds the process open at exit.
  *
  * Callers log ids and codes, never bodies or headers; `redact` censors the fields that would carry a
- * secret all the same, as a second line of defence.
+ * secret all the same, as a second line of defence. An error goes in the field `err`.
  */
 import pino from 'pino';
 
@@ -35,6 +35,13 @@ export const SECRET_FIELDS = [
   'TOKEN_SECRET',
 ];
 const REDACTED = SECRET_FIELDS.flatMap((name) => [name, `*.${name}`, `*.headers.${name}`]);
+
+/**
+ * An error as its type, message and stack only. pino's own serializer copies every property, and
+ * ioredis's errors carry the failed command's arguments (a password hash, a token's proof).
+ */
+const errorOnly = (error: unknown) =>
+  error instanceof Error ? { type: error.name, message: error.message, stack: error.stack } : error;
 
 /** pino-pretty's stream factory when stderr is a terminal and the package is installed. */
 const pretty = process.stderr.isTTY
@@ -78,6 +85,10 @@ class PinoLogger implements Logger {
 
 /** A logger at `level` writing to stderr (or to `destination`: tests). */
 export function createLogger(level: LogLevel = 'info', destination?: pino.DestinationStream): Logger {
-  const options: pino.LoggerOptions = { level, redact: { paths: REDACTED, censor: '[redacted]' } };
+  const options: pino.LoggerOptions = {
+    level,
+    redact: { paths: REDACTED, censor: '[redacted]' },
+    serializers: { err: errorOnly },
+  };
   return new PinoLogger(pino(options, destination ?? stderr()));
 }

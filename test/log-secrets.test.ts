@@ -93,7 +93,11 @@ describe.each<Runtime>(['node', 'deno'])('log lines of a server on %s', (runtime
     // 530s whose bodies carry a password: a missing field, a password of the wrong type
     await expectStatus(send('POST', '/auth/login', '/auth/login', { user_id, password }), 530);
     await expectStatus(
-      send('POST', '/auth/login', '/auth/login', { user_id, password: SECRET.numericPassword, terminal: 't' }),
+      send('POST', '/auth/login', '/auth/login', {
+        user_id,
+        password: SECRET.numericPassword,
+        terminal: 't',
+      }),
       530,
     );
     const topUp = { user_id, password, add_value: 3 };
@@ -105,7 +109,9 @@ describe.each<Runtime>(['node', 'deno'])('log lines of a server on %s', (runtime
       200,
     );
     await expectStatus(send('GET', '/no/such/path', 'unmatched', undefined, token(realToken)), 404);
-    await expectStatus(send('DELETE', '/auth/login', 'unmatched', undefined, token(realToken)), 405);
+    // (With a body: Deno warns once, in a line of its own, when a bodiless POST or DELETE passes
+    // Hono's bodyLimit, which copies the request and so its signal.)
+    await expectStatus(send('DELETE', '/auth/login', 'unmatched', { password }, token(realToken)), 405);
     await expectStatus(send('GET', '/books/nobook/pictures/0', '/books/:id/pictures/:n'), 404);
 
     // 413: a body past the limit, refused on its Content-Length
@@ -115,7 +121,12 @@ describe.each<Runtime>(['node', 'deno'])('log lines of a server on %s', (runtime
       `POST /auth/login HTTP/1.1\r\nHost: x\r\nAuthorization: ${SECRET.authorization}\r\nContent-Length: 9000000\r\n\r\n${big}`,
     );
     expect(head).toMatch(/^HTTP\/1\.1 413/);
-    sent.push({ method: 'POST', route: '/auth/login', status: 413, id: headerValues(head, 'x-request-id')[0] ?? '' });
+    sent.push({
+      method: 'POST',
+      route: '/auth/login',
+      status: 413,
+      id: headerValues(head, 'x-request-id')[0] ?? '',
+    });
 
     // 500: a user record that is not a hash makes the password check fail in Redis
     const broken = { user_id: uid('broken'), password };
@@ -169,11 +180,15 @@ describe.each<Runtime>(['node', 'deno'])('log lines of a server on %s', (runtime
 
   it('gives each line written while serving a request that request id', () => {
     const ids = new Set(sent.map((request) => request.id));
-    const perRequest = lines().filter((line) => ['request refused', 'unhandled error'].includes(String(line.msg)));
+    const perRequest = lines().filter((line) =>
+      ['request refused', 'unhandled error'].includes(String(line.msg)),
+    );
     for (const line of perRequest) expect(ids, JSON.stringify(line)).toContain(line.reqId);
     const failed = sent.find((request) => request.status === 500);
     const error = lines().find((line) => line.msg === 'unhandled error');
     expect(error).toMatchObject({ level: 50, reqId: failed?.id, path: '/buyer/query_balance' });
+    // The error's type, message and stack only: not the failed command's arguments (ioredis adds them).
+    expect(Object.keys(error?.err ?? {}).sort()).toEqual(['message', 'stack', 'type']);
     expect(JSON.stringify(error)).toMatch(/WRONGTYPE/);
     // The refusals, at debug: 401 (wrong password, bogus token), 530 twice, the missing picture's 404.
     const refused = lines().filter((line) => line.msg === 'request refused');

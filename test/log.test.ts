@@ -72,6 +72,16 @@ describe('the logger', () => {
     for (const secret of secrets) expect(out).not.toContain(secret);
     expect(out.match(/\[redacted\]/g)).toHaveLength(secrets.length);
   });
+
+  it('writes an error as its type, message and stack, without the properties a library adds', () => {
+    const { log, lines, text } = capture('error');
+    const error = Object.assign(new Error('WRONGTYPE'), {
+      command: { name: 'evalsha', args: ['hash-s3cret'] },
+    });
+    log.error('unhandled error', { err: error });
+    expect(text()).not.toContain('hash-s3cret');
+    expect(lines[0]?.err).toEqual({ type: 'Error', message: 'WRONGTYPE', stack: error.stack });
+  });
 });
 
 const runners: Record<Runtime, string> = {
