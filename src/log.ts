@@ -23,8 +23,8 @@ export interface Logger {
   isLevelEnabled(level: LogLevel): boolean;
 }
 
-/** Field names whose value is a secret, wherever they appear (top level or one object down). */
-export const SECRET_FIELDS = [
+/** Field names whose value is a secret: censored at the top of a line, one object down, and in `headers`. */
+const SECRET_FIELDS = [
   'password',
   'oldPassword',
   'newPassword',
