@@ -136,8 +136,9 @@ describe.each<Runtime>(['node', 'deno'])('log lines of a server on %s', (runtime
     await redis.close();
     await expectStatus(send('POST', '/buyer/query_balance', '/buyer/query_balance', broken), 500);
 
-    // Every line is written by the time the server has stopped.
-    await server.stop();
+    // A request's access line is its last: once the last one has arrived, every line has.
+    const last = sent.at(-1)?.id ?? '';
+    await arrived(server, (line) => line.msg === 'request' && line.reqId === last);
   }, 120_000);
   afterAll(() => server?.stop());
 
@@ -197,6 +198,31 @@ describe.each<Runtime>(['node', 'deno'])('log lines of a server on %s', (runtime
     expect(refused.map((line) => line.status).sort()).toEqual([401, 401, 404, 530, 530]);
   });
 });
+
+/** Waits (up to 20 s) until a line of the server's output satisfies `found`. */
+async function arrived(server: ServerProcess, found: (line: Line) => boolean) {
+  const deadline = Date.now() + 20_000;
+  // A line still arriving is no JSON yet: it is skipped until it has arrived whole.
+  const parsed = (text: string) => {
+    try {
+      return JSON.parse(text) as Line;
+    } catch {
+      return undefined;
+    }
+  };
+  const has = () =>
+    server
+      .output()
+      .split('\n')
+      .some((text) => {
+        const line = parsed(text);
+        return line !== undefined && found(line);
+      });
+  while (!has()) {
+    if (Date.now() > deadline) throw new Error(`no such line within 20 s:\n${server.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 /** The server's own /healthz polls while it started (startServer waits on them): access lines too. */
 const countHealthChecks = (lines: Line[]) =>
