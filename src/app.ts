@@ -9,6 +9,7 @@ import { DomainError, outageError } from './errors.ts';
 import { limitBody } from './http/body-limit.ts';
 import { answerFor } from './http/errors.ts';
 import { createMetrics } from './http/metrics.ts';
+import { requestIds, requestLog, withRequestId } from './http/request-id.ts';
 import { fail } from './http/respond.ts';
 import { adminQueueRoutes } from './routes/admin-queues.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -22,9 +23,15 @@ import { sellerRoutes } from './routes/seller.ts';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-export function createApp(d: Deps) {
+export interface AppOptions {
+  /** one access log line per request (LOG_REQUESTS) */
+  logRequests?: boolean;
+}
+
+export function createApp(d: Deps, options: AppOptions = {}) {
   const app = new Hono();
   const metrics = createMetrics(d);
+  app.use('*', requestIds({ log: d.log, logRequests: options.logRequests }));
   app.use('*', metrics.measure);
   // Only requests that may carry a body pass the limit: a GET or HEAD keeps Hono's shorter path.
   app.on(
@@ -53,16 +60,22 @@ export function createApp(d: Deps) {
   );
   app.onError((thrown, c) => {
     // An answer made in full where it was decided (an Idempotency-Key replay).
-    if (thrown instanceof HTTPException && thrown.res) return thrown.getResponse();
+    if (thrown instanceof HTTPException && thrown.res) return withRequestId(c, thrown.getResponse());
     // Redis away: 503 with Retry-After, and no stack logged per request (the client logs the outage).
     const error = outageError(thrown) ?? thrown;
     if (error instanceof DomainError) {
       const answer = answerFor(error.code, error.about);
+      // The code and the field's name only: a message may quote the value the client sent.
+      requestLog(c).debug('request refused', {
+        status: answer.status,
+        code: error.code,
+        field: error.about.field,
+      });
       return fail(c, answer.status, answer.message, answer.headers);
     }
-    d.log.error('unhandled error', {
+    requestLog(c).error('unhandled error', {
       path: c.req.path,
-      error: error instanceof Error ? error.stack : String(error),
+      err: error instanceof Error ? error : String(error),
     });
     return fail(c, 500, 'internal error');
   });

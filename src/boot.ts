@@ -17,7 +17,7 @@ export async function boot(env: Record<string, string | undefined>) {
   const redis = await connectRedis(config, (line) => log.info(line), defineScripts);
   const deps = await createDeps(redis.client, config, log);
   const worker = config.WORKERS === 'inline' ? startOrderWorker(redis, deps) : undefined;
-  const app = createApp(deps);
+  const app = createApp(deps, { logRequests: config.LOG_REQUESTS });
   log.info('service ready', { redis: redis.describe, workers: config.WORKERS });
   let closing: Promise<void> | undefined;
   /** The shutdown step in progress, for the message of a shutdown that hangs. */

@@ -59,6 +59,11 @@ const EnvSchema = v.object({
       v.regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
     ),
   ),
+  /** http/request-id.ts: `true` writes one access log line per request */
+  LOG_REQUESTS: v.pipe(
+    v.optional(v.picklist(['true', 'false']), 'false'),
+    v.transform((value) => value === 'true'),
+  ),
 });
 
 export type Config = v.InferOutput<typeof EnvSchema>;
