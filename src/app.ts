@@ -34,7 +34,7 @@ export function createApp(d: Deps) {
     }),
   );
   app.route('/', healthRoutes(d));
-  app.route('/', metaRoutes(metrics));
+  app.route('/', metaRoutes(metrics, app));
   app.route('/auth', authRoutes(d));
   app.route('/seller', sellerRoutes(d));
   app.route('/buyer', buyerRoutes(d));
