@@ -214,6 +214,18 @@ describe('the OpenAPI document', () => {
       for (const field of row.optional) expect(schema?.required ?? []).not.toContain(field);
     });
 
+    it('documents as required the field an empty body is refused for (none when it takes no body)', async () => {
+      const required = operation().requestBody?.content['application/json']?.schema.required ?? [];
+      const reply = await h.client.post(row.path, {});
+      if (!row.hasBody) {
+        expect(reply.status).toBe(200);
+        return;
+      }
+      expect(reply.status).toBe(530);
+      const field = /^invalid parameter (\w+)/.exec(reply.body.message)?.[1];
+      expect(required, reply.body.message).toContain(field);
+    });
+
     it('declares its headers: token where it takes one, Idempotency-Key where it mutates', () => {
       const header = (name: string) =>
         operation().parameters?.find((p) => p.in === 'header' && p.name === name);

@@ -42,7 +42,7 @@ const MEANING: Record<number, string> = {
   527: 'order already paid (repeated payment)',
   528: 'order already received',
   529: 'order already shipped',
-  530: 'invalid parameter: malformed JSON, a body that is not an object, or a field that fails its schema; the message names the field (`body` for the first two) and nothing is changed',
+  530: 'invalid parameter: malformed JSON, a body that is not a JSON object, or a field missing, of the wrong type or out of range; the message names the field (`body` for the first two) and nothing is changed',
 };
 
 /** A result code, or a result code with what it means at that check. */
@@ -141,6 +141,7 @@ function crossCutting(o: Operation): Check[] {
     ]);
   }
   if (o.idempotent) {
+    checks.push([530, 'an Idempotency-Key header that is empty or longer than 255 characters']);
     checks.push([409, 'the request with this Idempotency-Key is still running']);
     checks.push([422, 'this Idempotency-Key was used with another request']);
   }

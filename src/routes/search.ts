@@ -24,7 +24,10 @@ const searching = {
     "`search_scope`: `all` or space-separated fields of `title original_title author translator publisher tags book_intro author_intro content isbn` (`tag` for `tags`); another word answers 530. `search_in_store` true with `store_id`: only that store's books; otherwise every book listed by any store and the imported catalogue. Full-text, ranked by relevance.",
   answer: answers.search,
   codes: [
-    530,
+    [
+      530,
+      'invalid parameter, named in the message: malformed JSON, a field missing, of the wrong type or out of range, an unknown word in `search_scope`, or `search_in_store` true without `store_id`',
+    ],
     [524, 'in-store search: no such store'],
     [523, 'whole-site search: nothing found'],
     [525, 'in-store search: nothing found'],
