@@ -6,7 +6,7 @@
  * takes the output with `c.req.valid('json')`.
  *
  * Hono's own JSON validator, which hono-openapi's wraps, does not fit: it reads a body only under a
- * JSON Content-Type (clients that post JSON as text/plain are served today), answers malformed JSON
+ * JSON Content-Type (this service reads JSON whatever the Content-Type says), answers malformed JSON
  * with 400, and would parse the text a second time after the Idempotency-Key middleware parsed it.
  */
 import type { Context, MiddlewareHandler } from 'hono';
