@@ -43,7 +43,7 @@ export function createApp(d: Deps, options: AppOptions = {}) {
     }),
   );
   app.route('/', healthRoutes(d));
-  app.route('/', metaRoutes(metrics));
+  app.route('/', metaRoutes(metrics, app));
   app.route('/docs', docsRoutes());
   app.route('/auth', authRoutes(d));
   app.route('/seller', sellerRoutes(d));

@@ -31,7 +31,7 @@ import { whenAnswering } from '../redis/stall-guard.ts';
 
 /**
  * `idem`: the mark effect scripts record; `tokenChecked`: the user whose token this request proved;
- * `json`: the body as the middleware parsed it (parseBody takes it instead of parsing again).
+ * `json`: the body as the middleware parsed it (jsonBody takes it instead of parsing again).
  */
 export type AppEnv = {
   Variables: {

@@ -1,6 +1,8 @@
 /**
- * valibot schemas of every request body. Anything that fails them answers 530 naming the field; the
- * same schemas are the source of the OpenAPI document.
+ * valibot schemas of every request body (`schemas`): anything that fails them answers 530 naming the
+ * field; the routes declare them with `jsonBody`, which also puts them in the OpenAPI document. And
+ * the fields of each 200 answer (`answers`, API.md), which only the document uses: answers are not
+ * validated.
  */
 import * as v from 'valibot';
 import { MAX_COUNT } from '../catalogue/limits.ts';
@@ -119,3 +121,68 @@ export const schemas = {
   }),
   queryBuyerAllOrders: v.object({ ...UserPassword, ...Paging }),
 };
+
+const Count = v.pipe(v.number(), v.integer());
+/** An ISO-8601 time, or null when the order has not reached that step. */
+const Time = v.nullable(v.pipe(v.string(), v.isoTimestamp()));
+const Nullable = v.nullable(v.string());
+const OrderStatus = v.picklist(['unpaid', 'paid', 'shipped', 'received', 'cancelled']);
+
+const Order = v.pipe(
+  v.object({
+    order_id: v.string(),
+    buyer_id: v.string(),
+    store_id: v.string(),
+    status: OrderStatus,
+    items: v.array(v.object({ book_id: v.string(), count: Count, price: Count })),
+    amount: v.pipe(Count, v.description('cents')),
+    created_at: Time,
+    paid_at: Time,
+    shipped_at: Time,
+    received_at: Time,
+    cancelled_at: Time,
+    cancel_reason: v.nullable(v.picklist(['buyer', 'expired'])),
+    expires_at: Time,
+  }),
+  v.metadata({ ref: 'Order' }),
+);
+
+const Book = v.pipe(
+  v.object({
+    id: v.string(),
+    title: v.string(),
+    author: Nullable,
+    publisher: Nullable,
+    original_title: Nullable,
+    translator: Nullable,
+    pub_year: v.nullable(v.union([v.string(), v.number()])),
+    pages: v.nullable(Count),
+    price: v.pipe(Count, v.description('cents')),
+    currency_unit: Nullable,
+    binding: Nullable,
+    isbn: Nullable,
+    author_intro: Nullable,
+    book_intro: Nullable,
+    content: Nullable,
+    tags: v.array(v.string()),
+    store_id: v.optional(v.pipe(v.string(), v.description('the store shown, in an in-store search'))),
+    pictures: v.array(v.pipe(v.string(), v.description('URL of the picture (GET)'))),
+  }),
+  v.metadata({ ref: 'Book' }),
+);
+
+const Paged = { total: Count, page: Count, page_size: Count };
+
+/** The fields of each 200 answer besides `code` and `message`. */
+export const answers = {
+  login: { token: v.pipe(v.string(), v.description('send it as header `token`')) },
+  sellerOrders: { orders: v.array(Order), ...Paged },
+  stockLevel: { stock_level: Count },
+  newOrder: { order_id: v.string() },
+  orderStatus: { order_status: OrderStatus, order: Order },
+  buyerOrders: { orders: v.array(Order), ...Paged },
+  balance: { balance: v.pipe(Count, v.description('cents')) },
+  autoCancel: { cancelled: v.pipe(Count, v.description('orders this call cancelled')) },
+  search: { books: v.array(Book), ...Paged },
+  ready: { search_index: v.picklist(['ready', 'building']) },
+} satisfies Record<string, v.ObjectEntries>;

@@ -5,12 +5,39 @@
  * the blob store with their content type; being addressed by content, they are cached for good.
  */
 import { type Context, Hono } from 'hono';
+import { describeRoute } from 'hono-openapi';
 import { contentType } from '../catalogue/blobs.ts';
 import type { BookRecord } from '../catalogue/book.ts';
 import type { Deps } from '../domain/deps.ts';
 import { DomainError, Kind } from '../errors.ts';
+import { type Check, operation } from '../http/openapi.ts';
 
 const notFound = (message: string) => new DomainError(Kind.PICTURE_MISSING, { why: message });
+
+const pathParameter = (name: string, description: string, pattern?: string) => ({
+  name,
+  in: 'path' as const,
+  required: true,
+  description,
+  schema: { type: 'string' as const, ...(pattern && { pattern }) },
+});
+const picture = {
+  tags: ['pictures'] as ['pictures'],
+  content: {
+    'image/*': { schema: { type: 'string' as const, format: 'binary' } },
+  },
+  codes: [
+    [404, 'no such book or picture, or its file is missing'],
+    [304, 'not modified: `If-None-Match` is its ETag'],
+    [200, 'the picture, with its content type; cached for good (addressed by content)'],
+  ] satisfies Check[],
+  anyTime: [[503, 'Redis unreachable or not answering in time']] satisfies Check[],
+};
+const parameters = [
+  pathParameter('id', 'book id'),
+  pathParameter('n', 'the picture index, from 0', '^[0-9]{1,9}$'),
+  { name: 'If-None-Match', in: 'header' as const, required: false, schema: { type: 'string' as const } },
+];
 
 /** The n-th picture hash of a stored book JSON, if it has one. */
 function pictureOf(json: string | null, n: number): string | undefined {
@@ -43,29 +70,49 @@ export function pictureRoutes(d: Deps) {
   };
 
   return new Hono()
-    .get('/books/:id/pictures/:n', async (c) => {
-      const bookId = c.req.param('id');
-      const n = indexOf(c, bookId);
-      const what = `book ${bookId} picture ${n}`;
-      let hash = pictureOf(await d.redis.hget(d.keys.catalogueBooks(), bookId), n);
-      if (!hash) {
-        // Not in the imported catalogue: the first store (by id) whose listing has the picture.
-        const stores = (await d.redis.smembers(d.keys.bookStores(bookId))).sort();
-        for (const store of stores) {
-          hash = pictureOf(await d.redis.hget(d.keys.books(store), bookId), n);
-          if (hash) break;
+    .get(
+      '/books/:id/pictures/:n',
+      describeRoute(
+        operation({
+          ...picture,
+          summary: "A picture of a book: the imported catalogue's, else a store's listing's",
+          parameters,
+        }),
+      ),
+      async (c) => {
+        const bookId = c.req.param('id');
+        const n = indexOf(c, bookId);
+        const what = `book ${bookId} picture ${n}`;
+        let hash = pictureOf(await d.redis.hget(d.keys.catalogueBooks(), bookId), n);
+        if (!hash) {
+          // Not in the imported catalogue: the first store (by id) whose listing has the picture.
+          const stores = (await d.redis.smembers(d.keys.bookStores(bookId))).sort();
+          for (const store of stores) {
+            hash = pictureOf(await d.redis.hget(d.keys.books(store), bookId), n);
+            if (hash) break;
+          }
         }
-      }
-      if (!hash) throw notFound(`${what} does not exist`);
-      return serve(c, hash, what);
-    })
-    .get('/stores/:store/books/:id/pictures/:n', async (c) => {
-      const store = c.req.param('store');
-      const bookId = c.req.param('id');
-      const n = indexOf(c, bookId);
-      const what = `book ${bookId} picture ${n} in store ${store}`;
-      const hash = pictureOf(await d.redis.hget(d.keys.books(store), bookId), n);
-      if (!hash) throw notFound(`${what} does not exist`);
-      return serve(c, hash, what);
-    });
+        if (!hash) throw notFound(`${what} does not exist`);
+        return serve(c, hash, what);
+      },
+    )
+    .get(
+      '/stores/:store/books/:id/pictures/:n',
+      describeRoute(
+        operation({
+          ...picture,
+          summary: "A picture of a store's listing of a book",
+          parameters: [pathParameter('store', 'store id'), ...parameters],
+        }),
+      ),
+      async (c) => {
+        const store = c.req.param('store');
+        const bookId = c.req.param('id');
+        const n = indexOf(c, bookId);
+        const what = `book ${bookId} picture ${n} in store ${store}`;
+        const hash = pictureOf(await d.redis.hget(d.keys.books(store), bookId), n);
+        if (!hash) throw notFound(`${what} does not exist`);
+        return serve(c, hash, what);
+      },
+    );
 }
