@@ -127,7 +127,7 @@ describe.each(['node', 'deno'] as const)('WEB_CONCURRENCY=2 on %s', (runtime) =>
       REDIS_CLUSTER_NODES: undefined,
       KEY_PREFIX: uniquePrefix(),
     });
-    await until('both processes ready', () => count(s, '"message":"service ready"') === 2);
+    await until('both processes ready', () => count(s, '"msg":"service ready"') === 2);
     const redisServers = childrenOf(s.child.pid, 'redis-server');
     expect(redisServers).toHaveLength(1);
     expect(count(s, 'embedded Redis started')).toBe(1);
