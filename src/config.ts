@@ -51,6 +51,8 @@ const EnvSchema = v.object({
   IDEMPOTENCY_KEYS_PER_USER: int(10_000, 1),
   /** auth/guesses.ts: how long a right password's clean limit check is trusted in one process */
   PASSWORD_LIMIT_TRUST_MS: int(1000, 0),
+  /** src/process.ts: how long a shutdown on SIGTERM/SIGINT may take before the process exits anyway */
+  SHUTDOWN_GRACE_MS: int(10_000, 100),
 });
 
 export type Config = v.InferOutput<typeof EnvSchema>;
