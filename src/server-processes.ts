@@ -69,7 +69,8 @@ export async function runPrimary(config: PrimaryConfig, log: Logger, start: Star
     child.onExit((code, signal) => {
       running.delete(child);
       if (stopping) {
-        if (code !== 0) unclean = true;
+        // Ended by the SIGTERM itself: it was still starting (its handler not yet in place).
+        if (code !== 0 && signal !== 'SIGTERM') unclean = true;
         return;
       }
       log.warn('server process exited; starting another', { index, code, signal });

@@ -248,6 +248,38 @@ describe.each<Runtime>(['node', 'deno'])('graceful shutdown on %s', (runtime) =>
   });
 });
 
+describe.each<Runtime>(['node', 'deno'])(
+  'graceful shutdown of the WEB_CONCURRENCY primary on %s',
+  (runtime) => {
+    it('stops its processes, then the embedded Redis, and exits 0', { timeout: 120_000 }, async () => {
+      const server = await startServer(runtime, {
+        REDIS_URL: undefined,
+        REDIS_CLUSTER_NODES: undefined,
+        KEY_PREFIX: uniquePrefix(),
+        WEB_CONCURRENCY: '2',
+        LOG_LEVEL: 'info',
+      });
+      try {
+        await until(
+          'both processes ready',
+          () => server.output().split('"message":"service ready"').length === 3,
+        );
+        const socket = /embedded Redis started on (\S+)/.exec(server.output())?.[1] ?? '';
+        const embedded = new Redis({ path: socket });
+        expect(await embedded.ping()).toBe('PONG');
+        embedded.disconnect();
+        server.child.kill('SIGTERM');
+        const code = await exited(server);
+        expect(code, server.output()).toBe(0);
+        expect(server.output()).not.toMatch(/"level":"(warn|error)"|took over|unhandled|uncaught/i);
+        expect(existsSync(socket), 'the embedded Redis stopped').toBe(false);
+      } finally {
+        await server.kill('SIGKILL');
+      }
+    });
+  },
+);
+
 describe('graceful shutdown of the worker process', () => {
   it('finishes the jobs it runs and exits 0', { timeout: 120_000 }, async () => {
     const prefix = uniquePrefix();
