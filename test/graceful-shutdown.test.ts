@@ -261,8 +261,8 @@ describe.each<Runtime>(['node', 'deno'])(
       });
       try {
         await until(
-          'both processes ready',
-          () => server.output().split('"message":"service ready"').length === 3,
+          'both processes listening',
+          () => server.output().split('listening on http').length === 3,
         );
         const socket = /embedded Redis started on (\S+)/.exec(server.output())?.[1] ?? '';
         const embedded = new Redis({ path: socket });
