@@ -1,6 +1,7 @@
 /**
- * Process life of the service's entry points (the server on Node and Deno, the worker process): die
- * with the parent npm, retry a port that is still held, shut down once on a signal.
+ * Process life of the service's entry points (the server on Node and Deno, the worker process, the
+ * WEB_CONCURRENCY primary): die with the parent npm, retry a port that is still held, shut down once
+ * on a signal within a grace period, naming the steps of a shutdown that overruns it.
  */
 /**
  * Under `npm start` the server is a child of npm. When npm itself is killed (SIGKILL cannot be
@@ -55,7 +56,7 @@ export class ShutdownSteps {
     }
   }
 
-  /** The steps running now, e.g. `finishing 2 requests in flight; finishing 1 order job`. */
+  /** The steps running now, e.g. `answering the requests in flight (2); finishing the order jobs running (1)`. */
   describe(): string {
     if (this.running.size === 0) return this.started ? 'between steps' : 'not started';
     return [...this.running].map((describe) => describe()).join('; ');
@@ -67,8 +68,8 @@ export class ShutdownSteps {
  * or did not finish within `graceMs` (the message names the steps still running, from `steps`).
  * A repeated signal is ignored: `npm start` under a terminal delivers Ctrl-C twice (the terminal
  * signals the whole process group, and npm forwards its own), and the first is already being
- * honoured. The listeners stay registered: on Deno, removing the last one would give the next
- * signal its default action again (exit at once).
+ * honoured. The listeners stay registered: with none left (`process.once`), the next signal would
+ * have its default action again on Node and on Deno, and end the process at once.
  */
 export function exitOnSignals(shutdown: () => Promise<unknown>, graceMs: number, steps: ShutdownSteps): void {
   let stopping = false;
