@@ -64,6 +64,8 @@ const EnvSchema = v.object({
     v.optional(v.picklist(['true', 'false']), 'false'),
     v.transform((value) => value === 'true'),
   ),
+  /** src/process.ts: how long a shutdown on SIGTERM/SIGINT may take before the process exits anyway */
+  SHUTDOWN_GRACE_MS: int(10_000, 100),
 });
 
 export type Config = v.InferOutput<typeof EnvSchema>;

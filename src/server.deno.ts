@@ -6,6 +6,7 @@ import process from 'node:process';
 import { boot } from './boot.ts';
 import { runDenoPrimary } from './cluster.deno.ts';
 import { loadConfig } from './config.ts';
+import { denoServing } from './http/serving-deno.ts';
 import { createLogger } from './log.ts';
 import { exitOnSignals, exitWithParent, retryWhileAddressInUse } from './process.ts';
 import { servesHere } from './server-processes.ts';
@@ -24,7 +25,8 @@ declare const Deno: {
 
 async function serveHere() {
   exitWithParent();
-  const { app, config, log, shutdown, shutdownStep } = await boot(process.env);
+  const { app, config, log, shutdown, steps } = await boot(process.env);
+  const { handle, servingOf } = denoServing(app.fetch);
   const server = await retryWhileAddressInUse(async () =>
     Deno.serve(
       {
@@ -34,10 +36,10 @@ async function serveHere() {
         reusePort: config.WEB_CONCURRENCY > 1,
         onListen: (addr) => log.info(`listening on http://${config.HOST}:${addr.port}`, { runtime: 'deno' }),
       },
-      app.fetch,
+      handle,
     ),
   );
-  exitOnSignals(shutdown, () => void server.shutdown(), shutdownStep);
+  exitOnSignals(() => shutdown(servingOf(server)), config.SHUTDOWN_GRACE_MS, steps);
 }
 
 try {

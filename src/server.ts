@@ -8,13 +8,14 @@ import { boot } from './boot.ts';
 import { runNodePrimary } from './cluster.ts';
 import { loadConfig } from './config.ts';
 import { answerClientErrorsAsJson } from './http/client-errors.ts';
+import { servingOf } from './http/serving-node.ts';
 import { createLogger } from './log.ts';
 import { exitOnSignals, exitWithParent, retryWhileAddressInUse } from './process.ts';
 import { servesHere } from './server-processes.ts';
 
 async function serveHere() {
   exitWithParent();
-  const { app, config, log, shutdown, shutdownStep } = await boot(process.env);
+  const { app, config, log, shutdown, steps } = await boot(process.env);
   const server = await retryWhileAddressInUse(
     () =>
       new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -35,7 +36,8 @@ async function serveHere() {
         answerClientErrorsAsJson(s as Server);
       }),
   );
-  exitOnSignals(shutdown, () => server.close(), shutdownStep);
+  const serving = servingOf(server as Server);
+  exitOnSignals(() => shutdown(serving), config.SHUTDOWN_GRACE_MS, steps);
 }
 
 try {

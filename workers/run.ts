@@ -8,7 +8,7 @@ import { createCoreDeps } from '../src/deps.ts';
 import { type OrderWorkerOptions, startOrderWorker } from '../src/jobs/order-worker.ts';
 import { createLogger } from '../src/log.ts';
 import { defineScripts } from '../src/lua/load.ts';
-import { exitOnSignals } from '../src/process.ts';
+import { exitOnSignals, ShutdownSteps } from '../src/process.ts';
 import { connectRedis } from '../src/redis/connect.ts';
 
 export async function runWorkerProcess(
@@ -21,9 +21,17 @@ export async function runWorkerProcess(
   const deps = createCoreDeps(redis.client, config, log);
   const worker = startOrderWorker(redis, deps, options.concurrency, options);
   log.info('order worker running', { redis: redis.describe });
-  exitOnSignals(async () => {
-    await worker.close();
-    deps.actors.stopAll();
-    await redis.close();
-  });
+  const steps = new ShutdownSteps();
+  exitOnSignals(
+    async () => {
+      await steps.run(
+        () => `finishing the order jobs running (${worker.running()})`,
+        () => worker.close(),
+      );
+      deps.actors.stopAll();
+      await steps.run('closing the Redis connection', () => redis.close());
+    },
+    config.SHUTDOWN_GRACE_MS,
+    steps,
+  );
 }

@@ -2,7 +2,8 @@
  * The BullMQ worker of the "orders" queue. A sweep job (one job scheduler per shard, upserted here
  * at start) expires the shard's due orders (domain/expiry.ts). Every other job is a follow-up for
  * one order and runs `reconcile`, which is idempotent (delivery is at least once); an expiry that
- * fires before the order's deadline (clock drift) is put back to wait for it.
+ * fires before the order's deadline (clock drift) is put back to wait for it. `close` stops taking
+ * jobs and finishes the ones running (see closeWorker for why it does not wait on BullMQ alone).
  */
 import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import * as v from 'valibot';
@@ -46,22 +47,81 @@ async function runJob(d: WorkerDeps, job: Job, token?: string) {
   return result.status;
 }
 
+/** The jobs running in this process, and a wait for the moment none does. */
+function jobsRunning() {
+  let count = 0;
+  const whenNone: (() => void)[] = [];
+  return {
+    get count() {
+      return count;
+    },
+    async run<T>(job: () => Promise<T>): Promise<T> {
+      count++;
+      try {
+        return await job();
+      } finally {
+        if (--count === 0) for (const resolve of whenNone.splice(0)) resolve();
+      }
+    },
+    none: () => (count === 0 ? Promise.resolve() : new Promise<void>((resolve) => whenNone.push(resolve))),
+  };
+}
+
+/** How long no job may run before a close that has not returned is taken as stuck on its connection. */
+const SETTLE_MS = 1000;
+
+const settles = (work: Promise<unknown>, ms: number) => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    work.then(() => true),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+};
+
+/**
+ * Stops the worker taking jobs and waits for the jobs it runs. BullMQ's `close()` alone can hang
+ * forever after its jobs are done: it disconnects its blocking connection and waits for that
+ * connection's 'end' event, which ioredis never emits for a connection that is between reconnect
+ * attempts (status `reconnecting`: `disconnect()` then only cancels the retry timer). That is the
+ * state of the connection whenever Redis is gone, and for 50-500 ms after Redis dropped it (BullMQ
+ * issues 4656 and 4065); a SIGTERM then left the process waiting until killed (the Deno server in
+ * CI that did not finish its shutdown within 60 s, before a grace period bounded it). So the close is
+ * awaited while jobs run, and given SETTLE_MS once none runs (a job fetched meanwhile starts within
+ * it on a live Redis); past that the worker is left behind (it holds no job and no socket).
+ */
+async function closeWorker(worker: Worker, jobs: ReturnType<typeof jobsRunning>): Promise<void> {
+  const closed = worker.close().then(
+    () => true,
+    () => true,
+  );
+  for (;;) {
+    if (await Promise.race([closed, jobs.none().then(() => false)])) return;
+    if (await settles(closed, SETTLE_MS)) return;
+    if (jobs.count === 0) return;
+  }
+}
+
 export function startOrderWorker(
   redis: RedisConnection,
   d: WorkerDeps,
   concurrency = 16,
   options: OrderWorkerOptions = {},
-): { close(): Promise<void> } {
+): { close(): Promise<void>; running(): number } {
   const prefix = d.keys.queuePrefix();
+  const jobs = jobsRunning();
+  // BullMQ's own commands are safe to resend after a reconnect (locks and job states guard them).
+  const connection = redis.duplicate({ maxRetriesPerRequest: null, autoResendUnfulfilledCommands: true });
   const worker = new Worker(
     QUEUE_NAME,
-    async (job: Job, token?: string) => {
-      await options.beforeJob?.(job);
-      return runJob(d, job, token);
-    },
+    (job: Job, token?: string) =>
+      jobs.run(async () => {
+        await options.beforeJob?.(job);
+        return runJob(d, job, token);
+      }),
     {
-      // BullMQ's own commands are safe to resend after a reconnect (locks and job states guard them).
-      connection: redis.duplicate({ maxRetriesPerRequest: null, autoResendUnfulfilledCommands: true }),
+      connection,
       prefix,
       concurrency,
       // Jobs are short: a job whose worker died is retried within seconds, not BullMQ's default 30 s.
@@ -74,9 +134,11 @@ export function startOrderWorker(
     d.log.warn('order job failed', { job: job?.id, attempts: job?.attemptsMade, error: error.message }),
   );
   // A Redis outage repeats the same error on every reconnect attempt: logged once until it changes.
+  // Once closing, errors are those of the connections going away.
   let lastError = '';
+  let closing = false;
   worker.on('error', (error) => {
-    if (error.message !== lastError) d.log.error('order worker error', { error: error.message });
+    if (error.message !== lastError && !closing) d.log.error('order worker error', { error: error.message });
     lastError = error.message;
   });
   const queue = new Queue(QUEUE_NAME, { connection: redis.client, prefix });
@@ -85,10 +147,14 @@ export function startOrderWorker(
     d.log.error('order sweep setup failed', { error: error.message }),
   );
   return {
+    running: () => jobs.count,
     async close() {
+      closing = true;
       await started;
-      await worker.close();
+      await closeWorker(worker, jobs);
       await queue.close();
+      // BullMQ never closes a connection it was handed.
+      connection.disconnect();
     },
   };
 }

@@ -63,9 +63,17 @@ export async function answersPing(socket: string): Promise<boolean> {
   }
 }
 
+/**
+ * `detached`: redis-server runs in a process group of its own, so a terminal's Ctrl-C (SIGINT to the
+ * whole foreground group) reaches only the service, which stops Redis itself once it no longer
+ * needs it (after its requests, jobs and server processes are done); in the group, Redis would
+ * quit first and the shutdown would meet a dead Redis. The test run's Redis stays in the group,
+ * so an interrupted run takes it along.
+ */
 export async function startEmbeddedRedis(
   dataDir: string,
   log: (line: string) => void,
+  { detached = true }: { detached?: boolean } = {},
 ): Promise<EmbeddedRedis> {
   const dir = resolve(dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
@@ -76,7 +84,7 @@ export async function startEmbeddedRedis(
   }
   rmSync(socket, { force: true });
   const args = redisServerArgs(socket, dir);
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'], detached });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();

@@ -61,7 +61,7 @@ export default async function setup(project: TestProject) {
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'bookstore-test-'));
-  const redis = await startEmbeddedRedis(dir, () => {});
+  const redis = await startEmbeddedRedis(dir, () => {}, { detached: false });
   project.provide('redisEnv', { REDIS_URL: `unix://${redis.socket}` });
   return async () => {
     await redis.stop();

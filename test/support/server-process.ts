@@ -28,10 +28,10 @@ function profileArgs(): string[] {
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
-function serverCommand(runtime: Runtime, root: string): [string, string[]] {
+function serverCommand(runtime: Runtime, root: string, entry?: string): [string, string[]] {
   return runtime === 'node'
-    ? [process.execPath, [...profileArgs(), '--import', 'tsx', 'src/server.ts']]
-    : [denoBinary(root), ['run', '-A', 'src/server.deno.ts']];
+    ? [process.execPath, [...profileArgs(), '--import', 'tsx', entry ?? 'src/server.ts']]
+    : [denoBinary(root), ['run', '-A', entry ?? 'src/server.deno.ts']];
 }
 
 export function freePort(): Promise<number> {
@@ -64,9 +64,11 @@ export async function startServer(
   readyTimeoutMs = 60_000,
   /** the checkout to run: this one, or a worktree of another revision (the benchmarks) */
   root = ROOT,
+  /** another entry than the runtime's server, e.g. test/support/held-server.ts */
+  entry?: string,
 ): Promise<ServerProcess> {
   const listenPort = port || (await freePort());
-  const [command, args] = serverCommand(runtime, root);
+  const [command, args] = serverCommand(runtime, root, entry);
   // Pictures and the embedded Redis go to a temporary DATA_DIR unless the test names one.
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'bookstore-server-'));
   const merged: Record<string, string | undefined> = {
