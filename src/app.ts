@@ -9,7 +9,7 @@ import { DomainError, outageError } from './errors.ts';
 import { limitBody } from './http/body-limit.ts';
 import { answerFor } from './http/errors.ts';
 import { createMetrics } from './http/metrics.ts';
-import { requestIds, requestLog, withRequestId } from './http/request-id.ts';
+import { requestIds, requestLog } from './http/request-id.ts';
 import { fail } from './http/respond.ts';
 import { adminQueueRoutes } from './routes/admin-queues.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -60,20 +60,20 @@ export function createApp(d: Deps, options: AppOptions = {}) {
   );
   app.onError((thrown, c) => {
     // An answer made in full where it was decided (an Idempotency-Key replay).
-    if (thrown instanceof HTTPException && thrown.res) return withRequestId(c, thrown.getResponse());
+    if (thrown instanceof HTTPException && thrown.res) return thrown.getResponse();
     // Redis away: 503 with Retry-After, and no stack logged per request (the client logs the outage).
     const error = outageError(thrown) ?? thrown;
     if (error instanceof DomainError) {
       const answer = answerFor(error.code, error.about);
       // The code and the field's name only: a message may quote the value the client sent.
-      requestLog(c).debug('request refused', {
+      requestLog(d.log, c).debug('request refused', {
         status: answer.status,
         code: error.code,
         field: error.about.field,
       });
       return fail(c, answer.status, answer.message, answer.headers);
     }
-    requestLog(c).error('unhandled error', {
+    requestLog(d.log, c).error('unhandled error', {
       path: c.req.path,
       err: error instanceof Error ? error : String(error),
     });

@@ -4,19 +4,20 @@
  * letters, digits, `_`, `-` or `=`: Hono's requestId check); anything else is replaced, never echoed.
  * A new id is this process's random prefix and a counter: no crypto call per request.
  *
- * `requestLog(c)` is the request's logger: a pino child bound to the id, made when a line is first
- * written (most requests write none). With `logRequests`, one access line per request: method, route
+ * `requestLog(log, c)` is the request's logger: a pino child bound to the id, made when a line is
+ * first written (most requests write none). With `logRequests`, one access line per request: method, route
  * pattern, status, duration.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { type RequestIdVariables, requestId } from 'hono/request-id';
 import { routePath } from 'hono/route';
 import type { LogFields, Logger, LogLevel } from '../log.ts';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 export const MAX_REQUEST_ID_LENGTH = 128;
+/** Hono's requestId middleware's check: letters, digits, `_`, `-`, `=`. */
+const WELL_FORMED = /^[\w\-=]+$/;
 
-export type RequestLogEnv = { Variables: RequestIdVariables & { log: Logger } };
+export type RequestLogEnv = { Variables: { requestId: string } };
 
 /** Ids `<12 random hex>-<counter in base 36>`, unique in this process and, by the prefix, across processes. */
 export function requestIdGenerator(): () => string {
@@ -25,17 +26,34 @@ export function requestIdGenerator(): () => string {
   return () => `${prefix}-${(++count).toString(36)}`;
 }
 
+/** The id of the request `c` (undefined outside the middleware, e.g. a route app tested alone). */
+export const requestIdOf = (c: Context): string | undefined =>
+  (c as unknown as Context<RequestLogEnv>).get('requestId');
+
+/**
+ * Answers that carry the id already (made by http/respond.ts with plain headers: the fast path of
+ * @hono/node-server, which touching `res.headers` would leave). Any other answer gets the header
+ * after the handler.
+ */
+const carryingId = new WeakSet<Response>();
+
+/** Marks an answer made with the request's id among its headers. */
+export function carriesRequestId(response: Response): Response {
+  carryingId.add(response);
+  return response;
+}
+
 /** The request's logger: its child is made on the first line its level lets through. */
 class RequestLogger implements Logger {
   #child: Logger | undefined;
   constructor(
     private readonly base: Logger,
-    private readonly c: Context<RequestLogEnv>,
+    private readonly reqId: string | undefined,
   ) {}
 
   private write(level: Exclude<LogLevel, 'silent'>, message: string, fields?: LogFields) {
     if (!this.base.isLevelEnabled(level)) return;
-    this.#child ??= this.base.child({ reqId: this.c.get('requestId') });
+    this.#child ??= this.base.child({ reqId: this.reqId });
     this.#child[level](message, fields);
   }
   debug(message: string, fields?: LogFields) {
@@ -51,21 +69,15 @@ class RequestLogger implements Logger {
     this.write('error', message, fields);
   }
   child(bindings: LogFields): Logger {
-    return this.base.child({ reqId: this.c.get('requestId'), ...bindings });
+    return this.base.child({ reqId: this.reqId, ...bindings });
   }
   isLevelEnabled(level: LogLevel) {
     return this.base.isLevelEnabled(level);
   }
 }
 
-/** The logger of the request `c` (its lines carry the request id). */
-export const requestLog = (c: Context): Logger => (c as unknown as Context<RequestLogEnv>).get('log');
-
-/** A response made in full elsewhere (an Idempotency-Key replay), given the request's id. */
-export function withRequestId(c: Context, response: Response): Response {
-  response.headers.set(REQUEST_ID_HEADER, (c as unknown as Context<RequestLogEnv>).get('requestId'));
-  return response;
-}
+/** The logger for lines about the request `c`: they carry its id. Made only when something logs. */
+export const requestLog = (log: Logger, c: Context): Logger => new RequestLogger(log, requestIdOf(c));
 
 /** The matched route pattern, or `unmatched` (a 404 or 405). */
 const routeOf = (c: Context) => {
@@ -80,23 +92,33 @@ export interface RequestIdOptions {
 }
 
 export function requestIds({ log, logRequests = false }: RequestIdOptions): MiddlewareHandler<RequestLogEnv> {
-  const assignId = requestId({
-    headerName: REQUEST_ID_HEADER,
-    limitLength: MAX_REQUEST_ID_LENGTH,
-    generator: requestIdGenerator(),
-  });
+  const generate = requestIdGenerator();
+  const assign = (c: Context<RequestLogEnv>) => {
+    const given = c.req.header(REQUEST_ID_HEADER);
+    const id =
+      given !== undefined && given.length <= MAX_REQUEST_ID_LENGTH && WELL_FORMED.test(given)
+        ? given
+        : generate();
+    c.set('requestId', id);
+    return id;
+  };
+  const echo = (c: Context, id: string) => {
+    if (!carryingId.has(c.res)) c.res.headers.set(REQUEST_ID_HEADER, id);
+  };
   if (!logRequests) {
     return async function identifyRequest(c, next) {
-      c.set('log', new RequestLogger(log, c));
-      return assignId(c, next);
+      const id = assign(c);
+      await next();
+      echo(c, id);
     };
   }
   return async function identifyAndLogRequest(c, next) {
     const started = performance.now();
-    c.set('log', new RequestLogger(log, c));
-    await assignId(c, next);
+    const id = assign(c);
+    await next();
+    echo(c, id);
     log.info('request', {
-      reqId: c.get('requestId'),
+      reqId: id,
       method: c.req.method,
       route: routeOf(c),
       status: c.res.status,

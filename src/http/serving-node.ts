@@ -16,10 +16,14 @@ export function servingOf(server: Server): Serving {
   let stopping = false;
   // Before the app's listener, so a request that arrives while stopping is answered with
   // `Connection: close` whatever the app writes.
+  // One shared listener per answer, no closure: this runs for every request.
+  function answered(this: ServerResponse) {
+    answering.delete(this);
+  }
   server.prependListener('request', (_request, response: ServerResponse) => {
     if (stopping) response.shouldKeepAlive = false;
     answering.add(response);
-    response.once('close', () => answering.delete(response));
+    response.on('close', answered);
   });
   return {
     inFlight: () => answering.size,
