@@ -9,7 +9,8 @@
  */
 import type { Serving } from '../process.ts';
 
-type Handler = (request: Request) => Response | Promise<Response>;
+/** Deno.serve's handler: the request and its connection's info (the peer address: auth/guesses.ts). */
+type Handler = (request: Request, info?: unknown) => Response | Promise<Response>;
 
 const SHUTTING_DOWN = JSON.stringify({ code: 503, message: 'the server is shutting down: retry' });
 
@@ -17,7 +18,7 @@ export function denoServing(fetch: Handler) {
   let inFlight = 0;
   let stopping = false;
   let drained: (() => void) | undefined;
-  const handle = async (request: Request): Promise<Response> => {
+  const handle = async (request: Request, info?: unknown): Promise<Response> => {
     if (stopping) {
       return new Response(SHUTTING_DOWN, {
         status: 503,
@@ -26,7 +27,7 @@ export function denoServing(fetch: Handler) {
     }
     inFlight++;
     try {
-      return await fetch(request);
+      return await fetch(request, info);
     } finally {
       if (--inFlight === 0) drained?.();
     }
