@@ -10,6 +10,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
+import { int } from '../src/config.ts';
 import { exitWithParent } from '../src/process.ts';
 import { DemoApi } from './demo/api.ts';
 import { seed, waitUntilSearchable } from './demo/seed.ts';
@@ -18,15 +19,7 @@ import { summary } from './demo/summary.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-const count = (fallback: number, min: number, max: number) =>
-  v.pipe(
-    v.optional(v.string(), String(fallback)),
-    v.transform(Number),
-    v.number(),
-    v.integer(),
-    v.minValue(min),
-    v.maxValue(max),
-  );
+const count = (fallback: number, min: number, max: number) => v.pipe(int(fallback, min), v.maxValue(max));
 const DemoEnv = v.object({
   PORT: count(5000, 1, 65535),
   HOST: v.optional(v.string(), '0.0.0.0'),

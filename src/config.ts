@@ -4,7 +4,8 @@
  */
 import * as v from 'valibot';
 
-const int = (fallback: number, min = 0) =>
+/** An integer environment variable: `fallback` when unset, at least `min`. Shared by scripts' own settings. */
+export const int = (fallback: number, min = 0) =>
   v.pipe(
     v.optional(v.string(), String(fallback)),
     v.transform(Number),

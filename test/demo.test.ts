@@ -13,9 +13,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answersPing } from '../src/redis/embedded.ts';
+import { stopLeftoverEmbeddedRedis } from './support/redis-process.ts';
 import { freePort, ROOT } from './support/server-process.ts';
 
 const BOOKS = 40;
@@ -200,19 +200,7 @@ describe('npm run demo', () => {
   afterAll(async () => {
     for (const demo of demos) if (demo.child.exitCode === null) demo.child.kill('SIGKILL');
     // A Redis left by a demo that did not stop cleanly.
-    for (const dir of [dataDir, join(dataDir, 'deno')]) {
-      const leftover = new Redis({
-        path: join(dir, 'redis', 'redis.sock'),
-        lazyConnect: true,
-        retryStrategy: () => null,
-      });
-      leftover.on('error', () => {});
-      await leftover
-        .connect()
-        .then(() => leftover.shutdown('NOSAVE' as never))
-        .catch(() => {});
-      leftover.disconnect();
-    }
+    for (const dir of [dataDir, join(dataDir, 'deno')]) await stopLeftoverEmbeddedRedis(dir);
     rmSync(dataDir, { recursive: true, force: true });
   });
 

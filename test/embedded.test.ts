@@ -8,23 +8,14 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectOk, httpClient, uid } from './support/client.ts';
+import { stopLeftoverEmbeddedRedis } from './support/redis-process.ts';
 import { startServer } from './support/server-process.ts';
 
 describe('embedded Redis', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'bookstore-embedded-'));
   const env = { DATA_DIR: dataDir, REDIS_URL: undefined, REDIS_CLUSTER_NODES: undefined, KEY_PREFIX: 'bs' };
   afterAll(async () => {
-    const leftover = new Redis({
-      path: join(dataDir, 'redis', 'redis.sock'),
-      lazyConnect: true,
-      retryStrategy: () => null,
-    });
-    leftover.on('error', () => {});
-    await leftover
-      .connect()
-      .then(() => leftover.shutdown('NOSAVE' as never))
-      .catch(() => {});
-    leftover.disconnect();
+    await stopLeftoverEmbeddedRedis(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { answersPing, redisServerArgs } from '../../src/redis/embedded.ts';
 
 export interface RedisProcess {
@@ -83,4 +84,19 @@ export async function startRedis(): Promise<RedisProcess> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Shuts down the embedded Redis a test's service left running under `dataDir`, if any. */
+export async function stopLeftoverEmbeddedRedis(dataDir: string): Promise<void> {
+  const leftover = new Redis({
+    path: join(dataDir, 'redis', 'redis.sock'),
+    lazyConnect: true,
+    retryStrategy: () => null,
+  });
+  leftover.on('error', () => {});
+  await leftover
+    .connect()
+    .then(() => leftover.shutdown('NOSAVE' as never))
+    .catch(() => {});
+  leftover.disconnect();
 }
