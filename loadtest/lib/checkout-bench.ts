@@ -1,11 +1,13 @@
 /**
- * `npm run bench:orders`, the checkout workload: for every runtime (BENCH_RUNTIME) and process
- * count (BENCH_PROCS), a server of each revision (BENCH_BASE, then this checkout) with its own
- * redis-server and world; a warm-up each, then closed-loop rounds in A B B A order (so a machine that
- * speeds up or slows down during the run weighs on both alike), an open loop at half each one's peak,
- * the checks over HTTP; in the last group the memory phase, sized to what is left of the time budget;
- * the store of record; then the results and the summary over all groups, and the report (JSON and
- * HTML with charts: lib/checkout-figures.ts).
+ * `npm run bench:orders`, the checkout workload: for every runtime (BENCH_RUNTIME), a server of each
+ * process count (BENCH_PROCS) and revision (BENCH_BASE, then this checkout), each with its own
+ * redis-server and world, all up at once; a warm-up each, then closed-loop rounds in A B B A order
+ * over all of them (so a machine that speeds up or slows down during the run weighs on all alike:
+ * on a shared machine that is what makes 1 against 2 processes comparable, not only base against
+ * current), an open loop at half each one's peak, the checks over HTTP; in the last runtime the
+ * memory phase of the last process count's servers, sized to what is left of the time budget; the
+ * store of record; then the results and the summary over all runtimes, and the report (JSON and HTML
+ * with charts: lib/checkout-figures.ts).
  */
 
 import { reportRuns } from './checkout-figures.ts';
@@ -57,7 +59,7 @@ async function memoryRuns(runs: readonly Run[], s: CheckoutSettings, deadline: n
 /** A closed-loop round: its run and its index among the run's rounds. */
 type RoundRef = { run: Run; round: number };
 
-/** Whether this is the last group (the memory phase's), the time budget's end, the rounds so far. */
+/** Whether this is the last runtime (the memory phase's), the time budget's end, the rounds so far. */
 type GroupOptions = { last: boolean; deadline: number; order: RoundRef[] };
 
 async function measure(runs: Run[], s: CheckoutSettings, o: GroupOptions) {
@@ -73,7 +75,13 @@ async function measure(runs: Run[], s: CheckoutSettings, o: GroupOptions) {
   for (const r of runs) await openLoop(r, s);
   log('\nverification (over HTTP, after the closed and open loops):');
   for (const r of runs) problems.push(...(await verifyCheckout(r.label, r.stack.base, r.world, r.logs)));
-  if (o.last && s.memoryOrders > 0) await memoryRuns(runs, s, deadline);
+  const lastProcs = s.procs[s.procs.length - 1];
+  if (o.last && s.memoryOrders > 0)
+    await memoryRuns(
+      runs.filter((r) => r.procs === lastProcs),
+      s,
+      deadline,
+    );
   for (const r of runs.filter((x) => x.revision.role === 'current'))
     problems.push(...(await storeOfRecord(r.stack, r.keyPrefix)).map((p) => `${r.label}: ${p}`));
   const rows = runs.flatMap(runPhases);
@@ -87,19 +95,14 @@ async function measure(runs: Run[], s: CheckoutSettings, o: GroupOptions) {
   return problems;
 }
 
-/** One runtime and process count: a server per revision, measured side by side. */
-async function group(
-  g: { runtime: Runtime; procs: number },
-  revisions: Revision[],
-  s: CheckoutSettings,
-  o: GroupOptions,
-) {
-  log(`\n== ${g.runtime}, WEB_CONCURRENCY=${g.procs}: ${revisions.map((r) => r.label).join(' vs ')}`);
+/** One runtime: a server per process count and revision, measured side by side. */
+async function group(runtime: Runtime, revisions: Revision[], s: CheckoutSettings, o: GroupOptions) {
+  log(`\n== ${runtime}, WEB_CONCURRENCY=${s.procs.join(',')}: ${revisions.map((r) => r.label).join(' vs ')}`);
   const runs: Run[] = [];
   const problems: string[] = [];
   try {
-    for (const [i, revision] of revisions.entries())
-      runs.push(await openRun(revision, g.runtime, g.procs, s, i));
+    for (const procs of s.procs)
+      for (const revision of revisions) runs.push(await openRun(revision, runtime, procs, s, runs.length));
     problems.push(...(await measure(runs, s, o)));
   } finally {
     for (const r of runs) {
@@ -131,12 +134,12 @@ async function bench(s: CheckoutSettings, report: ReportDraft): Promise<string[]
     revisions.push(currentRevision());
     header(s, revisions);
     const deadline = s.budgetSeconds ? started + s.budgetSeconds * 1000 : Number.POSITIVE_INFINITY;
-    const groups = s.runtimes.flatMap((runtime) => s.procs.map((procs) => ({ runtime, procs })));
     const runs: Run[] = [];
     const order: RoundRef[] = [];
     const problems: string[] = [];
-    for (const [i, g] of groups.entries()) {
-      const done = await group(g, revisions, s, { last: i === groups.length - 1, deadline, order });
+    for (const [i, runtime] of s.runtimes.entries()) {
+      const last = i === s.runtimes.length - 1;
+      const done = await group(runtime, revisions, s, { last, deadline, order });
       runs.push(...done.runs);
       problems.push(...done.problems);
     }
@@ -144,7 +147,7 @@ async function bench(s: CheckoutSettings, report: ReportDraft): Promise<string[]
       `\nSUMMARY (closed loop: ${s.connections} connections; open loop: latency in ms from the scheduled time)\n`,
     );
     log(summary(runs));
-    if (s.base) log('\nratios:');
+    if (s.base || s.procs.length > 1) log('\nratios:');
     logRatios(runs);
     log(`\nthe whole run took ${fmt((Date.now() - started) / 1000)} s`);
     reportRuns(report, runs, order);

@@ -96,34 +96,46 @@ export function summary(runs: readonly Run[]): string {
   return drawTable(t.head, tableText(t));
 }
 
-/** current ÷ base for every pair of runs with the same runtime and processes. */
+type Row = (string | number | null)[];
+
+/** `a` ÷ `b`, figure by figure. */
+function ratioRow(label: string, a: Run, b: Run): Row {
+  const [wa, wb] = [workOf(a), workOf(b)];
+  const mem = a.memory && b.memory ? a.memory.bytesPerOrder / b.memory.bytesPerOrder : null;
+  return [
+    label,
+    peak(a) / peak(b),
+    wa.cpuUs / wb.cpuUs,
+    wa.evalsha / wb.evalsha,
+    wa.commands / wb.commands,
+    p99(a.open?.log.pairLatencies) / p99(b.open?.log.pairLatencies),
+    mem,
+  ];
+}
+
+/**
+ * current ÷ base for every pair of runs with the same runtime and processes; and, within each
+ * runtime and revision, every process count ÷ the first (`x2 ÷ x1`), measured in the same rounds.
+ */
 export function ratiosTable(runs: readonly Run[]): FigureTable {
-  const rows = runs.flatMap((current) => {
+  const revisions = runs.flatMap((current) => {
     const base = runs.find(
       (r) => r.revision.role === 'base' && r.runtime === current.runtime && r.procs === current.procs,
     );
     if (current.revision.role !== 'current' || !base) return [];
-    const [wc, wb] = [workOf(current), workOf(base)];
-    const mem =
-      current.memory && base.memory ? current.memory.bytesPerOrder / base.memory.bytesPerOrder : null;
     const note = base.procs > 1 && base.processes <= 1 ? ' (the base ran one process)' : '';
-    return [
-      [
-        `${current.runtime} x${current.procs}${note}`,
-        peak(current) / peak(base),
-        wc.cpuUs / wb.cpuUs,
-        wc.evalsha / wb.evalsha,
-        wc.commands / wb.commands,
-        p99(current.open?.log.pairLatencies) / p99(base.open?.log.pairLatencies),
-        mem,
-      ],
-    ];
+    return [ratioRow(`${current.runtime} x${current.procs}: current ÷ base${note}`, current, base)];
+  });
+  const processes = runs.flatMap((more) => {
+    const first = runs.find((r) => r.revision === more.revision && r.runtime === more.runtime);
+    if (!first || first === more || more.processes <= 1) return [];
+    return [ratioRow(`${more.label}: x${more.procs} ÷ x${first.procs}`, more, first)];
   });
   const head = ['runs', 'pairs/s', 'Redis CPU/pair', 'EVALSHA/pair', 'commands/pair', 'open p99 pair'];
   return {
-    title: 'current ÷ base',
+    title: 'ratios',
     head: [...head, 'bytes/paid order'],
-    rows,
+    rows: [...revisions, ...processes],
     digits: [0, 3, 3, 3, 3, 3, 3],
   };
 }
@@ -131,6 +143,6 @@ export function ratiosTable(runs: readonly Run[]): FigureTable {
 export function logRatios(runs: readonly Run[]): void {
   for (const [label, pairs, cpu, evalsha, commands, openP99, mem] of tableText(ratiosTable(runs)))
     log(
-      `  ${label}: current/base  pairs/s ${pairs}   Redis CPU/pair ${cpu}   EVALSHA/pair ${evalsha}   commands/pair ${commands}   open p99 pair ${openP99}   bytes/paid order ${mem}`,
+      `  ${label}  pairs/s ${pairs}   Redis CPU/pair ${cpu}   EVALSHA/pair ${evalsha}   commands/pair ${commands}   open p99 pair ${openP99}   bytes/paid order ${mem}`,
     );
 }

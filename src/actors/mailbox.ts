@@ -4,8 +4,10 @@
  * pipeline). The queue is bounded: a full mailbox refuses new work at once, while the continuation of
  * work already admitted (the next step of a saga) is always taken. Every message has a deadline; one
  * still queued at its deadline is dropped, so it has no effect. A failing message rejects its own
- * caller and never stalls the queue.
+ * caller and never stalls the queue. The deadlines of all the mailboxes of an actor system are kept
+ * by one `Deadlines` (../deadlines.ts), not a timer per message.
  */
+import { Deadlines } from '../deadlines.ts';
 import type { Settled } from '../lua/call.ts';
 import type { Clock } from './clock.ts';
 
@@ -25,25 +27,42 @@ interface Entry<T, R> {
   message: T;
   resolve: (value: R) => void;
   reject: (error: unknown) => void;
-  timer: unknown;
+  /** answered, failed or expired: its deadline no longer applies */
+  settled: boolean;
+  owner: Mailbox<T, R>;
 }
+
+// biome-ignore lint/suspicious/noExplicitAny: one deadline queue serves mailboxes of any message type
+type AnyEntry = Entry<any, any>;
+
+/** The deadlines of messages, `timeoutMs` each: one for all the mailboxes that share it. */
+export const messageDeadlines = (timeoutMs: number, clock: Clock) =>
+  new Deadlines<AnyEntry>(timeoutMs, clock, {
+    pending: (entry) => !entry.settled,
+    expire: (entry) => entry.owner.expire(entry),
+  });
 
 export interface MailboxOptions {
   capacity: number;
   maxBatch: number;
   timeoutMs: number;
   clock: Clock;
+  /** shared by the mailboxes of an actor system (`timeoutMs` long); else the mailbox has its own */
+  deadlines?: Deadlines<AnyEntry>;
 }
 
 export class Mailbox<T, R> {
   private queue: Entry<T, R>[] = [];
   private busy = false;
   private stopped = false;
+  private readonly deadlines: Deadlines<AnyEntry>;
 
   constructor(
     private readonly run: (batch: T[]) => Promise<Settled<R>[]>,
     private readonly options: MailboxOptions,
-  ) {}
+  ) {
+    this.deadlines = options.deadlines ?? messageDeadlines(options.timeoutMs, options.clock);
+  }
 
   get idle(): boolean {
     return !this.busy && this.queue.length === 0;
@@ -59,8 +78,8 @@ export class Mailbox<T, R> {
     if (!continuation && this.queue.length >= this.options.capacity)
       return Promise.reject(new MailboxFullError());
     return new Promise<R>((resolve, reject) => {
-      const entry: Entry<T, R> = { message, resolve, reject, timer: undefined };
-      entry.timer = this.options.clock.setTimeout(() => this.expire(entry), this.options.timeoutMs);
+      const entry: Entry<T, R> = { message, resolve, reject, settled: false, owner: this };
+      this.deadlines.add(entry);
       this.queue.push(entry);
       if (!this.busy) void this.drain();
     });
@@ -69,14 +88,16 @@ export class Mailbox<T, R> {
   stop(): void {
     this.stopped = true;
     for (const entry of this.queue.splice(0)) {
-      this.options.clock.clearTimeout(entry.timer);
+      entry.settled = true;
       entry.reject(new Error('mailbox stopped'));
     }
   }
 
-  private expire(entry: Entry<T, R>): void {
+  /** Its deadline passed (called by the deadlines): dropped if still queued, else failed as started. */
+  expire(entry: Entry<T, R>): void {
     const index = this.queue.indexOf(entry);
     if (index >= 0) this.queue.splice(index, 1);
+    entry.settled = true;
     entry.reject(new MailboxTimeoutError(index < 0));
   }
 
@@ -91,7 +112,7 @@ export class Mailbox<T, R> {
         results = batch.map(() => ({ ok: false, error }));
       }
       batch.forEach((entry, i) => {
-        this.options.clock.clearTimeout(entry.timer);
+        entry.settled = true;
         const result = results[i] ?? { ok: false, error: new Error('no result for message') };
         if (result.ok) entry.resolve(result.value);
         else entry.reject(result.error);

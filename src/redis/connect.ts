@@ -7,6 +7,7 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Config } from '../config.ts';
 import { coalesceWrites } from './coalesce-writes.ts';
+import { applyDeadlines, commandDeadlines } from './command-deadlines.ts';
 import { type EmbeddedRedis, startEmbeddedRedis } from './embedded.ts';
 import { guardStalls } from './stall-guard.ts';
 
@@ -58,11 +59,19 @@ const reconnectDelay = (attempt: number) => Math.min(attempt * 50, 500);
  * queue stays, a node's failover needs it; the deadline covers it.) A single Redis that stops
  * answering with its connection open is noticed by redis/stall-guard.ts.
  */
-function failFastOptions(config: RedisConfig, cluster: boolean): Partial<RedisOptions> {
-  const commandTimeout =
+function commandTimeoutOf(config: RedisConfig): number | undefined {
+  return (
     config.REDIS_COMMAND_TIMEOUT_MS ??
-    (config.ASK_TIMEOUT_MS === undefined ? undefined : Math.ceil(config.ASK_TIMEOUT_MS / 2));
-  return { commandTimeout, ...(cluster ? {} : { enableOfflineQueue: false }) };
+    (config.ASK_TIMEOUT_MS === undefined ? undefined : Math.ceil(config.ASK_TIMEOUT_MS / 2))
+  );
+}
+
+/** The deadline per command is kept by redis/command-deadlines.ts, not ioredis's `commandTimeout`. */
+function failFast(client: RedisClient, commandTimeout: number | undefined): void {
+  if (commandTimeout === undefined) return;
+  const deadlines = commandDeadlines(commandTimeout);
+  if (client instanceof Cluster) client.on('+node', (node: Redis) => applyDeadlines(node, deadlines));
+  else applyDeadlines(client, deadlines);
 }
 
 interface Target {
@@ -140,11 +149,12 @@ export async function connectRedis(
     prepare(client);
     return client;
   };
-  const failFast = failFastOptions(config, Boolean(config.REDIS_CLUSTER_NODES));
-  const client = duplicate(failFast);
+  const commandTimeout = commandTimeoutOf(config);
+  const client = duplicate(config.REDIS_CLUSTER_NODES ? {} : { enableOfflineQueue: false });
+  failFast(client, commandTimeout);
   const stalls =
-    client instanceof Redis && failFast.commandTimeout !== undefined
-      ? guardStalls(client, Math.min(STALL_MS, failFast.commandTimeout))
+    client instanceof Redis && commandTimeout !== undefined
+      ? guardStalls(client, Math.min(STALL_MS, commandTimeout))
       : undefined;
   if (config.REDIS_COALESCE_WRITES === 'on') {
     if (client instanceof Cluster) client.on('+node', (node: Redis) => coalesceWrites(node));
