@@ -1,18 +1,21 @@
 /**
- * Deadlines (src/deadlines.ts): one timer for many deadlines of one length. Each expires exactly at
- * its deadline while pending, never once settled, and the settled ones are dropped as time goes on.
+ * EarliestDeadline (src/deadlines.ts): one timer for many deadlines of one length, armed for the
+ * earliest still pending. Each pending item expires exactly at its deadline, a settled one never,
+ * and items that settle in time arm no timer of their own.
  */
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from '../src/actors/clock.ts';
-import { Deadlines } from '../src/deadlines.ts';
+import { EarliestDeadline } from '../src/deadlines.ts';
 
-type Item = { id: number; settled: boolean };
+type Item = { id: number; at: number; settled: boolean };
 
-/** A clock that also counts the timers armed and not yet fired or cleared. */
+/** A clock that also counts the timers set, and those armed and not yet fired or cleared. */
 class CountingClock extends SimulatedClock {
+  set = 0;
   armed = 0;
   maxArmed = 0;
   override setTimeout(fn: () => void, ms: number): unknown {
+    this.set++;
     this.armed++;
     this.maxArmed = Math.max(this.maxArmed, this.armed);
     return super.setTimeout(() => {
@@ -26,17 +29,31 @@ class CountingClock extends SimulatedClock {
   }
 }
 
-function setup(ms = 1000) {
+/** An owner of items in a FIFO, as a mailbox or a Redis connection keeps them. */
+function owner(ms: number, onExpire: (item: Item) => void = () => {}) {
   const clock = new CountingClock();
+  const items: Item[] = [];
   const expired: { id: number; at: number }[] = [];
-  const deadlines = new Deadlines<Item>(ms, clock, {
-    pending: (item) => !item.settled,
-    expire: (item) => {
-      item.settled = true;
-      expired.push({ id: item.id, at: clock.now() });
+  const deadline = new EarliestDeadline(
+    clock,
+    () => items.find((item) => !item.settled)?.at,
+    (now) => {
+      for (const item of items) {
+        if (item.settled) continue;
+        if (item.at > now) break;
+        item.settled = true;
+        expired.push({ id: item.id, at: now });
+        onExpire(item);
+      }
     },
-  });
-  return { clock, expired, deadlines };
+  );
+  const add = (id: number) => {
+    const item = { id, at: clock.now() + ms, settled: false };
+    items.push(item);
+    deadline.watch();
+    return item;
+  };
+  return { clock, items, expired, deadline, add };
 }
 
 /** Moves the clock 1 ms at a time, so every timer fires when it is due. */
@@ -44,14 +61,11 @@ const walk = (clock: SimulatedClock, ms: number) => {
   for (let i = 0; i < ms; i++) clock.advance(1);
 };
 
-describe('Deadlines', () => {
+describe('EarliestDeadline', () => {
   it('expires each pending item exactly at its deadline, in order, and never a settled one', () => {
-    const { clock, expired, deadlines } = setup(1000);
-    const items: Item[] = [];
+    const { clock, items, expired, add } = owner(1000);
     for (let i = 0; i < 10; i++) {
-      const item = { id: i, settled: false };
-      items.push(item);
-      deadlines.add(item);
+      add(i);
       walk(clock, 37);
     }
     for (const item of items) if (item.id % 3 === 0) item.settled = true;
@@ -61,49 +75,39 @@ describe('Deadlines', () => {
     for (const e of expired) expect(e.at).toBe(e.id * 37 + 1000);
   });
 
-  it('keeps at most one timer armed, and drops settled items as it goes', () => {
-    const { clock, expired, deadlines } = setup(5000);
+  it('sets one timer per deadline length, not one per item, for items that settle in time', () => {
+    const { clock, expired, add } = owner(5000);
     for (let i = 0; i < 20_000; i++) {
-      const item = { id: i, settled: false };
-      deadlines.add(item);
-      item.settled = true;
+      add(i).settled = true;
       if (i % 20 === 0) clock.advance(1);
     }
-    expect(clock.maxArmed).toBe(1);
-    // 1,000 ms of simulated time passed: only the last 100 ms (one sweep) can still be held.
-    expect(deadlines.size).toBeLessThanOrEqual(100 * 20 + 20);
+    // 1,000 ms passed: the first item's timer, set once, has not fired yet.
+    expect(clock.set).toBe(1);
     walk(clock, 6000);
-    expect(deadlines.size).toBe(0);
+    expect(clock.set).toBeLessThanOrEqual(3);
+    expect(clock.maxArmed).toBe(1);
     expect(clock.armed).toBe(0);
     expect(expired).toEqual([]);
   });
 
-  it('takes a deadline set while another expires, and keeps one timer', () => {
-    const { clock, expired, deadlines } = setup(100);
-    const later: Item = { id: 2, settled: false };
-    const first: Item = { id: 1, settled: false };
-    const chained = new Deadlines<Item>(100, clock, {
-      pending: (item) => !item.settled,
-      expire: (item) => {
-        item.settled = true;
-        expired.push({ id: item.id, at: clock.now() });
-        if (item === first) chained.add(later);
-      },
+  it('takes an item added while another expires, and keeps one timer armed', () => {
+    let o: ReturnType<typeof owner> | undefined;
+    o = owner(100, (item) => {
+      if (item.id === 1) o?.add(2);
     });
-    chained.add(first);
-    walk(clock, 300);
-    expect(expired).toEqual([
+    o.add(1);
+    walk(o.clock, 300);
+    expect(o.expired).toEqual([
       { id: 1, at: 100 },
       { id: 2, at: 200 },
     ]);
-    expect(clock.maxArmed).toBe(1);
-    expect(deadlines.size).toBe(0);
+    expect(o.clock.maxArmed).toBe(1);
   });
 
-  it('expires nothing after clear', () => {
-    const { clock, expired, deadlines } = setup(100);
-    deadlines.add({ id: 1, settled: false });
-    deadlines.clear();
+  it('expires nothing after stop', () => {
+    const { clock, expired, deadline, add } = owner(100);
+    add(1);
+    deadline.stop();
     walk(clock, 500);
     expect(expired).toEqual([]);
     expect(clock.armed).toBe(0);

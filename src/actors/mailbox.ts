@@ -4,10 +4,10 @@
  * pipeline). The queue is bounded: a full mailbox refuses new work at once, while the continuation of
  * work already admitted (the next step of a saga) is always taken. Every message has a deadline; one
  * still queued at its deadline is dropped, so it has no effect. A failing message rejects its own
- * caller and never stalls the queue. The deadlines of all the mailboxes of an actor system are kept
- * by one `Deadlines` (../deadlines.ts), not a timer per message.
+ * caller and never stalls the queue. One timer per mailbox keeps the deadlines, armed for the
+ * earliest message still pending (../deadlines.ts), not a timer per message.
  */
-import { Deadlines } from '../deadlines.ts';
+import { EarliestDeadline } from '../deadlines.ts';
 import type { Settled } from '../lua/call.ts';
 import type { Clock } from './clock.ts';
 
@@ -27,41 +27,36 @@ interface Entry<T, R> {
   message: T;
   resolve: (value: R) => void;
   reject: (error: unknown) => void;
-  /** answered, failed or expired: its deadline no longer applies */
+  /** its deadline (clock time) */
+  at: number;
+  /** answered, failed or expired */
   settled: boolean;
-  owner: Mailbox<T, R>;
 }
-
-// biome-ignore lint/suspicious/noExplicitAny: one deadline queue serves mailboxes of any message type
-type AnyEntry = Entry<any, any>;
-
-/** The deadlines of messages, `timeoutMs` each: one for all the mailboxes that share it. */
-export const messageDeadlines = (timeoutMs: number, clock: Clock) =>
-  new Deadlines<AnyEntry>(timeoutMs, clock, {
-    pending: (entry) => !entry.settled,
-    expire: (entry) => entry.owner.expire(entry),
-  });
 
 export interface MailboxOptions {
   capacity: number;
   maxBatch: number;
   timeoutMs: number;
   clock: Clock;
-  /** shared by the mailboxes of an actor system (`timeoutMs` long); else the mailbox has its own */
-  deadlines?: Deadlines<AnyEntry>;
 }
 
 export class Mailbox<T, R> {
   private queue: Entry<T, R>[] = [];
+  /** the batch being run */
+  private running: Entry<T, R>[] = [];
   private busy = false;
   private stopped = false;
-  private readonly deadlines: Deadlines<AnyEntry>;
+  private readonly deadline: EarliestDeadline;
 
   constructor(
     private readonly run: (batch: T[]) => Promise<Settled<R>[]>,
     private readonly options: MailboxOptions,
   ) {
-    this.deadlines = options.deadlines ?? messageDeadlines(options.timeoutMs, options.clock);
+    this.deadline = new EarliestDeadline(
+      options.clock,
+      () => this.earliest(),
+      (now) => this.expire(now),
+    );
   }
 
   get idle(): boolean {
@@ -78,9 +73,9 @@ export class Mailbox<T, R> {
     if (!continuation && this.queue.length >= this.options.capacity)
       return Promise.reject(new MailboxFullError());
     return new Promise<R>((resolve, reject) => {
-      const entry: Entry<T, R> = { message, resolve, reject, settled: false, owner: this };
-      this.deadlines.add(entry);
-      this.queue.push(entry);
+      const at = this.options.clock.now() + this.options.timeoutMs;
+      this.queue.push({ message, resolve, reject, at, settled: false });
+      this.deadline.watch();
       if (!this.busy) void this.drain();
     });
   }
@@ -93,25 +88,40 @@ export class Mailbox<T, R> {
     }
   }
 
-  /** Its deadline passed (called by the deadlines): dropped if still queued, else failed as started. */
-  expire(entry: Entry<T, R>): void {
-    const index = this.queue.indexOf(entry);
-    if (index >= 0) this.queue.splice(index, 1);
-    entry.settled = true;
-    entry.reject(new MailboxTimeoutError(index < 0));
+  /** The earliest deadline pending: the running batch's messages came before the queued ones. */
+  private earliest(): number | undefined {
+    for (const entry of this.running) if (!entry.settled) return entry.at;
+    return this.queue[0]?.at;
+  }
+
+  /** Fails what is due: a running message as started; a queued one is dropped, so it never runs. */
+  private expire(now: number): void {
+    for (const entry of this.running) {
+      if (entry.settled || entry.at > now) continue;
+      entry.settled = true;
+      entry.reject(new MailboxTimeoutError(true));
+    }
+    while (this.queue[0] && this.queue[0].at <= now) {
+      const entry = this.queue.shift() as Entry<T, R>;
+      entry.settled = true;
+      entry.reject(new MailboxTimeoutError(false));
+    }
   }
 
   private async drain(): Promise<void> {
     this.busy = true;
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.options.maxBatch);
+      this.running = batch;
       let results: Settled<R>[];
       try {
         results = await this.run(batch.map((entry) => entry.message));
       } catch (error) {
         results = batch.map(() => ({ ok: false, error }));
       }
+      this.running = [];
       batch.forEach((entry, i) => {
+        if (entry.settled) return;
         entry.settled = true;
         const result = results[i] ?? { ok: false, error: new Error('no result for message') };
         if (result.ok) entry.resolve(result.value);

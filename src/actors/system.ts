@@ -8,7 +8,7 @@ import type { ScriptCall } from '../lua/call.ts';
 import type { RedisClient } from '../redis/connect.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { EntityActor } from './entity-actor.ts';
-import { MailboxFullError, MailboxTimeoutError, messageDeadlines } from './mailbox.ts';
+import { MailboxFullError, MailboxTimeoutError } from './mailbox.ts';
 import { ActorRegistry } from './registry.ts';
 
 export interface ActorSystemOptions {
@@ -33,7 +33,6 @@ export function createActorSystem(redis: RedisClient, options: ActorSystemOption
     timeoutMs: options.timeoutMs,
     maxBatch: options.maxBatch ?? 64,
     clock,
-    deadlines: messageDeadlines(options.timeoutMs, clock),
   };
   const idleMs = options.idleMs ?? 30_000;
   const actors = new ActorRegistry(() => new EntityActor(redis, mailbox), { idleMs, clock });
@@ -56,7 +55,6 @@ export function createActorSystem(redis: RedisClient, options: ActorSystemOption
     stopAll(): void {
       clearInterval(sweeper);
       actors.stopAll();
-      mailbox.deadlines.clear();
     },
   };
 }

@@ -1,22 +1,32 @@
 /**
- * The shared client's deadline per command: a command still unanswered `ms` after it was sent fails
- * with ioredis's own "Command timed out" (redis/outage.ts reads it as sent and unanswered). ioredis's
- * `commandTimeout` option does the same with a timer per command; here one `Deadlines`
- * (../deadlines.ts) keeps them all, for every node of a Cluster too.
+ * The shared client's deadline per command on a single Redis: a command still unanswered `ms` after
+ * it was sent fails with ioredis's own "Command timed out" (redis/outage.ts reads it as sent and
+ * unanswered). ioredis's `commandTimeout` option does the same with a timer per command. Here one
+ * timer is armed for the oldest command in flight (../deadlines.ts): Redis answers a connection's
+ * commands in order, so ioredis's queue of commands in flight is already oldest first. (A Cluster
+ * keeps ioredis's option: its commands wait in more than one queue.)
  */
 import type { Redis } from 'ioredis';
-import { type DeadlineClock, Deadlines } from '../deadlines.ts';
+import { type DeadlineClock, EarliestDeadline } from '../deadlines.ts';
 
 /** What of an ioredis command this needs (ioredis sets `isSettled` once it is answered or failed). */
 interface Command {
   isSettled?: boolean;
   reject(error: Error): void;
+  /** set here: when its deadline passes */
+  deadline?: number;
 }
 
 type Send = (command: Command, stream?: unknown) => unknown;
 
+/** ioredis's commands in flight on the connection, oldest first (a private field of the client). */
+interface InFlight {
+  length: number;
+  peekAt(index: number): { command: Command } | undefined;
+}
+
 /** Timers that do not keep the process alive. */
-const unrefClock: DeadlineClock = {
+const clock: DeadlineClock = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => {
     const timer = setTimeout(fn, ms);
@@ -26,19 +36,33 @@ const unrefClock: DeadlineClock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-export const commandDeadlines = (ms: number) =>
-  new Deadlines<Command>(ms, unrefClock, {
-    pending: (command) => !command.isSettled,
-    expire: (command) => command.reject(new Error('Command timed out')),
-  });
-
-/** Gives every command `node` sends from now on a deadline in `deadlines`. */
-export function applyDeadlines(node: Redis, deadlines: Deadlines<Command>): void {
-  const target = node as unknown as { sendCommand: Send };
-  const send = target.sendCommand.bind(node);
+/** Gives every command `client` sends from now on a deadline `ms` later; stop() ends the watch. */
+export function commandDeadlines(client: Redis, ms: number): { stop(): void } {
+  const inFlight = (): InFlight | undefined => Reflect.get(client, 'commandQueue');
+  const pendingFrom = function* () {
+    const queue = inFlight();
+    for (let i = 0; queue && i < queue.length; i++) {
+      const command = queue.peekAt(i)?.command;
+      if (command && !command.isSettled) yield command;
+    }
+  };
+  const deadline = new EarliestDeadline(
+    clock,
+    () => pendingFrom().next().value?.deadline,
+    (now) => {
+      for (const command of pendingFrom()) {
+        if ((command.deadline ?? now) > now) break;
+        command.reject(new Error('Command timed out'));
+      }
+    },
+  );
+  const target = client as unknown as { sendCommand: Send };
+  const send = target.sendCommand.bind(client);
   target.sendCommand = (command, stream) => {
+    command.deadline = clock.now() + ms;
     const sent = send(command, stream);
-    if (!command.isSettled) deadlines.add(command);
+    if (!command.isSettled) deadline.watch();
     return sent;
   };
+  return deadline;
 }

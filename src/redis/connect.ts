@@ -7,7 +7,7 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Config } from '../config.ts';
 import { coalesceWrites } from './coalesce-writes.ts';
-import { applyDeadlines, commandDeadlines } from './command-deadlines.ts';
+import { commandDeadlines } from './command-deadlines.ts';
 import { type EmbeddedRedis, startEmbeddedRedis } from './embedded.ts';
 import { guardStalls } from './stall-guard.ts';
 
@@ -64,14 +64,6 @@ function commandTimeoutOf(config: RedisConfig): number | undefined {
     config.REDIS_COMMAND_TIMEOUT_MS ??
     (config.ASK_TIMEOUT_MS === undefined ? undefined : Math.ceil(config.ASK_TIMEOUT_MS / 2))
   );
-}
-
-/** The deadline per command is kept by redis/command-deadlines.ts, not ioredis's `commandTimeout`. */
-function failFast(client: RedisClient, commandTimeout: number | undefined): void {
-  if (commandTimeout === undefined) return;
-  const deadlines = commandDeadlines(commandTimeout);
-  if (client instanceof Cluster) client.on('+node', (node: Redis) => applyDeadlines(node, deadlines));
-  else applyDeadlines(client, deadlines);
 }
 
 interface Target {
@@ -150,8 +142,12 @@ export async function connectRedis(
     return client;
   };
   const commandTimeout = commandTimeoutOf(config);
-  const client = duplicate(config.REDIS_CLUSTER_NODES ? {} : { enableOfflineQueue: false });
-  failFast(client, commandTimeout);
+  // One Redis: the deadline per command is redis/command-deadlines.ts's; a Cluster: ioredis's own.
+  const client = duplicate(config.REDIS_CLUSTER_NODES ? { commandTimeout } : { enableOfflineQueue: false });
+  const deadlines =
+    client instanceof Redis && commandTimeout !== undefined
+      ? commandDeadlines(client, commandTimeout)
+      : undefined;
   const stalls =
     client instanceof Redis && commandTimeout !== undefined
       ? guardStalls(client, Math.min(STALL_MS, commandTimeout))
@@ -174,6 +170,7 @@ export async function connectRedis(
     await reachable(client, () => lastError);
   } catch (error) {
     stalls?.stop();
+    deadlines?.stop();
     client.disconnect();
     await embedded?.stop();
     throw new Error(`cannot reach ${describe}: ${(error as Error).message}`);
@@ -184,6 +181,7 @@ export async function connectRedis(
     describe,
     async close() {
       stalls?.stop();
+      deadlines?.stop();
       await client.quit().catch(() => client.disconnect());
       await embedded?.stop();
     },
