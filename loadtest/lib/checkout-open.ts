@@ -7,6 +7,8 @@
  * time, pay from the new_order's answer (when it was due to go), the pair from its due time to the
  * pay's answer. The run ends when every pair sent has been answered.
  */
+
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as api from '../scenarios/api.ts';
 import { type CheckoutWorld, orderRequest, pairPlan, payRequest, succeeded } from '../scenarios/checkout.ts';
 import type { Sequence } from './checkout-closed.ts';
@@ -27,9 +29,16 @@ export interface OpenOptions {
   pids?: CpuPids;
 }
 
-async function run(o: OpenOptions): Promise<RunFacts> {
+/** The open loop's facts, and how late the bench's own event loop ran (its stalls delay requests too). */
+export interface OpenFacts extends RunFacts {
+  benchLag: { p99: number; max: number };
+}
+
+async function run(o: OpenOptions): Promise<OpenFacts> {
   const pool = new RawPool(new URL(o.url), o.connections);
-  const facts: RunFacts = { seconds: o.seconds, errors: 0, timeouts: 0 };
+  await pool.open();
+  const lag = monitorEventLoopDelay({ resolution: 1 });
+  const facts: OpenFacts = { seconds: o.seconds, errors: 0, timeouts: 0, benchLag: { p99: 0, max: 0 } };
   const failed = (e: Error) => {
     facts.errors++;
     if (e.message === 'timeout') facts.timeouts++;
@@ -59,6 +68,7 @@ async function run(o: OpenOptions): Promise<RunFacts> {
   const inFlight: Promise<void>[] = [];
   const start = performance.now() + 10;
   startLog(o.log, start);
+  lag.enable();
   for (let i = 0; i < count; i++) {
     const due = start + (i * 1000) / o.rate;
     const wait = due - performance.now();
@@ -67,9 +77,11 @@ async function run(o: OpenOptions): Promise<RunFacts> {
   }
   stopLog(o.log, start + (count * 1000) / o.rate);
   await Promise.all(inFlight);
+  lag.disable();
+  facts.benchLag = { p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 };
   pool.close();
   facts.seconds = (performance.now() - start) / 1000;
   return facts;
 }
 
-export const openPairs = (o: OpenOptions): Promise<RunFacts> => withCpu(o.pids, () => run(o));
+export const openPairs = (o: OpenOptions): Promise<OpenFacts> => withCpu(o.pids, () => run(o));

@@ -169,4 +169,7 @@ export async function openLoop(r: Run, s: CheckoutSettings): Promise<void> {
   const options = { url: r.stack.base, world: r.world, seq: r.seq, log: log1, rate, seconds: s.openSeconds };
   const facts = await openPairs({ ...options, connections: s.connections, pids: r.stack.pids });
   r.open = { rate, log: log1, facts };
+  log(
+    `  ${r.label}: open loop at ${fmt(rate)}/s: the bench's own event loop was late by ${fmt(facts.benchLag.p99, 1)} ms at p99, ${fmt(facts.benchLag.max, 1)} ms at most`,
+  );
 }

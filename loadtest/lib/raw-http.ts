@@ -80,6 +80,17 @@ class Connection {
     return socket;
   }
 
+  /** Connects now (not on the first request); resolves once connected, or failed. */
+  open(): Promise<void> {
+    if (this.socket) return Promise.resolve();
+    const socket = this.connect();
+    this.socket = socket;
+    return new Promise((resolve) => {
+      socket.once('connect', () => resolve());
+      socket.once('close', () => resolve());
+    });
+  }
+
   send(raw: Buffer, timeoutMs: number): Promise<Answer> {
     return new Promise((resolve) => {
       this.waiting = resolve;
@@ -115,6 +126,11 @@ export class RawPool {
     if (body) headers.push(`content-length: ${body.length}\r\n`);
     const head = `${req.method} ${req.path} HTTP/1.1\r\nhost: ${this.url.host}\r\n${headers.join('')}\r\n`;
     return body ? Buffer.concat([Buffer.from(head), body]) : Buffer.from(head);
+  }
+
+  /** Connects every connection of the pool now, so that no request waits for a connection's set-up. */
+  async open(): Promise<void> {
+    await Promise.all(this.all.map((c) => c.open()));
   }
 
   async send(req: api.ApiRequest): Promise<Answer> {
