@@ -17,6 +17,17 @@ export interface DeadlineClock {
   clearTimeout(handle: unknown): void;
 }
 
+/** The system's clock, with timers that do not keep the process alive. */
+export const unrefClock: DeadlineClock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const timer = setTimeout(fn, ms);
+    timer.unref?.();
+    return timer;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
 export class EarliestDeadline {
   private timer: unknown;
 

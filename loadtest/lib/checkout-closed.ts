@@ -11,16 +11,13 @@
  * autocannon's CPU per request (the bench's `cpu% bench` column shows it), which is what lets a
  * second server process (WEB_CONCURRENCY=2) show what it is worth here.
  */
-import * as api from '../scenarios/api.ts';
-import { type CheckoutWorld, orderRequest, pairPlan, payRequest, succeeded } from '../scenarios/checkout.ts';
-import { type PairLog, type RunFacts, recordAnswer, recordPair, startLog, stopLog } from './pair-log.ts';
+import type { CheckoutWorld } from '../scenarios/checkout.ts';
+import { type PairTarget, type Sequence, sendPair } from './checkout-pair.ts';
+import { type PairLog, type RunFacts, startLog, stopLog } from './pair-log.ts';
 import { type CpuPids, withCpu } from './proc.ts';
-import { type Answer, RawPool } from './raw-http.ts';
+import { RawPool } from './raw-http.ts';
 
-/** Hands out pair numbers, so that every pair sent to a world (all phases) has its own plan. */
-export interface Sequence {
-  next: number;
-}
+export type { Sequence } from './checkout-pair.ts';
 
 export interface ClosedOptions {
   url: string;
@@ -36,40 +33,9 @@ export interface ClosedOptions {
 }
 
 /** One lane's loop: pairs until `more()` says no (asked before each pair, with the requests sent). */
-async function lane(o: ClosedOptions, pool: RawPool, facts: RunFacts, more: (sent: number) => boolean) {
-  const failed = (e: Error) => {
-    facts.errors++;
-    if (e.message === 'timeout') facts.timeouts++;
-    o.log.pairTimeline.error();
-  };
-  const answered = (a: Answer) => {
-    if (a instanceof Error) failed(a);
-    return a instanceof Error ? undefined : a;
-  };
+async function lane(target: PairTarget, more: (sent: number) => boolean) {
   let sent = 0;
-  while (more(sent)) {
-    const plan = pairPlan(o.seq.next++, o.world);
-    o.log.newOrder.sent++;
-    sent++;
-    const t0 = performance.now();
-    const created = answered(await pool.send(orderRequest(plan)));
-    if (!created) continue;
-    const t1 = performance.now();
-    const reply = api.parseReply(created.body);
-    const orderId = api.stringField(reply, 'order_id');
-    const ordered = succeeded(created.status, reply) && orderId !== undefined;
-    recordAnswer(o.log.newOrder, created.status, t1 - t0, ordered, t1);
-    if (!ordered || !orderId) continue;
-    o.log.created?.push(orderId);
-    o.log.pay.sent++;
-    sent++;
-    const paid = answered(await pool.send(payRequest(plan, orderId)));
-    if (!paid) continue;
-    const t2 = performance.now();
-    const ok = succeeded(paid.status, api.parseReply(paid.body));
-    recordAnswer(o.log.pay, paid.status, t2 - t1, ok, t2);
-    if (ok) recordPair(o.log, t2 - t0, orderId, t2);
-  }
+  while (more(sent)) sent += await sendPair(target, performance.now());
 }
 
 async function run(o: ClosedOptions): Promise<RunFacts> {
@@ -83,7 +49,8 @@ async function run(o: ClosedOptions): Promise<RunFacts> {
   const more = o.pairs === undefined ? inTime : (sent: number) => sent < perLane && inTime();
   startLog(o.log, start);
   try {
-    await Promise.all(Array.from({ length: o.connections }, () => lane(o, pool, facts, more)));
+    const target = { pool, world: o.world, seq: o.seq, log: o.log, facts };
+    await Promise.all(Array.from({ length: o.connections }, () => lane(target, more)));
   } finally {
     pool.close();
   }

@@ -9,11 +9,10 @@
  */
 
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import * as api from '../scenarios/api.ts';
-import { type CheckoutWorld, orderRequest, pairPlan, payRequest, succeeded } from '../scenarios/checkout.ts';
-import type { Sequence } from './checkout-closed.ts';
+import type { CheckoutWorld } from '../scenarios/checkout.ts';
+import { type Sequence, sendPair } from './checkout-pair.ts';
 import { sleep } from './common.ts';
-import { type PairLog, type RunFacts, recordAnswer, recordPair, startLog, stopLog } from './pair-log.ts';
+import { type PairLog, type RunFacts, startLog, stopLog } from './pair-log.ts';
 import { type CpuPids, withCpu } from './proc.ts';
 import { RawPool } from './raw-http.ts';
 
@@ -39,31 +38,7 @@ async function run(o: OpenOptions): Promise<OpenFacts> {
   await pool.open();
   const lag = monitorEventLoopDelay({ resolution: 1 });
   const facts: OpenFacts = { seconds: o.seconds, errors: 0, timeouts: 0, benchLag: { p99: 0, max: 0 } };
-  const failed = (e: Error) => {
-    facts.errors++;
-    if (e.message === 'timeout') facts.timeouts++;
-    o.log.pairTimeline.error();
-  };
-  const pair = async (due: number) => {
-    const plan = pairPlan(o.seq.next++, o.world);
-    o.log.newOrder.sent++;
-    const created = await pool.send(orderRequest(plan));
-    if (created instanceof Error) return failed(created);
-    const t1 = performance.now();
-    const reply = api.parseReply(created.body);
-    const orderId = api.stringField(reply, 'order_id');
-    const ordered = succeeded(created.status, reply) && orderId !== undefined;
-    recordAnswer(o.log.newOrder, created.status, t1 - due, ordered, t1);
-    if (!ordered || !orderId) return;
-    o.log.created?.push(orderId);
-    o.log.pay.sent++;
-    const paid = await pool.send(payRequest(plan, orderId));
-    if (paid instanceof Error) return failed(paid);
-    const t2 = performance.now();
-    const ok = succeeded(paid.status, api.parseReply(paid.body));
-    recordAnswer(o.log.pay, paid.status, t2 - t1, ok, t2);
-    if (ok) recordPair(o.log, t2 - due, orderId, t2);
-  };
+  const target = { pool, world: o.world, seq: o.seq, log: o.log, facts };
   const count = Math.max(1, Math.round(o.rate * o.seconds));
   const inFlight: Promise<void>[] = [];
   const start = performance.now() + 10;
@@ -73,7 +48,7 @@ async function run(o: OpenOptions): Promise<OpenFacts> {
     const due = start + (i * 1000) / o.rate;
     const wait = due - performance.now();
     if (wait >= 1) await sleep(wait);
-    inFlight.push(pair(due));
+    inFlight.push(sendPair(target, due).then(() => {}));
   }
   stopLog(o.log, start + (count * 1000) / o.rate);
   await Promise.all(inFlight);

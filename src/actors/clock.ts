@@ -1,21 +1,16 @@
 /**
  * Time for actors, injected so tests advance it instead of sleeping.
  */
+import { unrefClock } from '../deadlines.ts';
+
 export interface Clock {
   now(): number;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
 
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return t;
-  },
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+/** The system's clock; its timers do not keep the process alive. */
+export const systemClock: Clock = unrefClock;
 
 /** A clock that only moves when told to; fires due timers on `advance`. */
 export class SimulatedClock implements Clock {

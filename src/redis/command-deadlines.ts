@@ -7,7 +7,7 @@
  * keeps ioredis's option: its commands wait in more than one queue.)
  */
 import type { Redis } from 'ioredis';
-import { type DeadlineClock, EarliestDeadline } from '../deadlines.ts';
+import { unrefClock as clock, EarliestDeadline } from '../deadlines.ts';
 
 /** What of an ioredis command this needs (ioredis sets `isSettled` once it is answered or failed). */
 interface Command {
@@ -24,17 +24,6 @@ interface InFlight {
   length: number;
   peekAt(index: number): { command: Command } | undefined;
 }
-
-/** Timers that do not keep the process alive. */
-const clock: DeadlineClock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const timer = setTimeout(fn, ms);
-    timer.unref?.();
-    return timer;
-  },
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 /** Gives every command `client` sends from now on a deadline `ms` later; stop() ends the watch. */
 export function commandDeadlines(client: Redis, ms: number): { stop(): void } {
