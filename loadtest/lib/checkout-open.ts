@@ -5,7 +5,9 @@
  * soon as the new_order answers. Latencies count from the scheduled times, so falling behind shows
  * in the figures instead of slowing the load (no coordinated omission): new_order from the pair's due
  * time, pay from the new_order's answer (when it was due to go), the pair from its due time to the
- * pay's answer. The run ends when every pair sent has been answered.
+ * pay's answer. The run ends when every pair sent has been answered. The pool connects before the
+ * first pair is due (a client of the service keeps its connections), and the bench's own event-loop
+ * delay is measured meanwhile: a stall of the bench delays requests as one of the server does.
  */
 
 import { monitorEventLoopDelay } from 'node:perf_hooks';
