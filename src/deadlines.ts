@@ -3,8 +3,9 @@
  * were set, so the only one that needs a timer is the earliest still pending: the timer is armed for
  * it, and when it fires everything due is expired and the timer is armed for the next pending one.
  * Work that settles in time costs nothing here: no setTimeout and clearTimeout per item (on Deno each
- * is a call into the runtime's timer queue; a checkout set and cleared five), and no list of items
- * kept alive for the timer's sake (the owner's own queue says what is pending).
+ * is a call into the runtime's timer queue; a checkout pair, three Redis commands and two actor
+ * messages, set and cleared five), and no list of items kept alive for the timer's sake (the
+ * owner's own queue says what is pending).
  *
  * Used for the shared Redis client's deadline per command (redis/command-deadlines.ts) and each
  * actor's deadline per message (actors/mailbox.ts).

@@ -75,13 +75,8 @@ async function measure(runs: Run[], s: CheckoutSettings, o: GroupOptions) {
   for (const r of runs) await openLoop(r, s);
   log('\nverification (over HTTP, after the closed and open loops):');
   for (const r of runs) problems.push(...(await verifyCheckout(r.label, r.stack.base, r.world, r.logs)));
-  const lastProcs = s.procs[s.procs.length - 1];
-  if (o.last && s.memoryOrders > 0)
-    await memoryRuns(
-      runs.filter((r) => r.procs === lastProcs),
-      s,
-      deadline,
-    );
+  const memoryRunsOf = runs.filter((r) => r.procs === s.procs.at(-1));
+  if (o.last && s.memoryOrders > 0) await memoryRuns(memoryRunsOf, s, deadline);
   for (const r of runs.filter((x) => x.revision.role === 'current'))
     problems.push(...(await storeOfRecord(r.stack, r.keyPrefix)).map((p) => `${r.label}: ${p}`));
   const rows = runs.flatMap(runPhases);
