@@ -27,7 +27,7 @@ export interface OrderWorkerOptions {
 /**
  * One job scheduler per shard: a sweep job every SWEEP_EVERY_MS (upserting is idempotent). Their
  * slots are spread over the interval (shard k at k+1 eighths of it): all at once, the shards' sweeps
- * made a burst of work in the server twice a second, which showed in the tail latency of requests.
+ * made a burst of work in the server at every tick, which showed in the tail latency of requests.
  */
 async function scheduleSweeps(queue: Queue) {
   for (let shard = 0; shard < SWEEP_SHARDS; shard++) {

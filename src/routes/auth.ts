@@ -2,13 +2,12 @@
  * /auth: register, unregister, login, logout, password.
  */
 import { Hono } from 'hono';
-import { describeRoute } from 'hono-openapi';
 import * as accounts from '../domain/accounts.ts';
 import type { Deps } from '../domain/deps.ts';
 import { jsonBody } from '../http/body.ts';
 import { passwordOf } from '../http/client-address.ts';
 import { type AppEnv, idempotent } from '../http/idempotency.ts';
-import { operation } from '../http/openapi.ts';
+import { describeRoute, operation } from '../http/openapi.ts';
 import { ok } from '../http/respond.ts';
 import { answers, schemas } from '../http/schemas.ts';
 import { Code } from '../lua/codes.ts';

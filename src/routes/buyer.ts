@@ -2,7 +2,6 @@
  * /buyer: orders (new, pay, cancel, confirm receipt, queries), funds and balance, auto-cancel.
  */
 import { Hono } from 'hono';
-import { describeRoute } from 'hono-openapi';
 import * as accounts from '../domain/accounts.ts';
 import type { Deps } from '../domain/deps.ts';
 import * as queries from '../domain/order-queries.ts';
@@ -10,7 +9,7 @@ import * as orders from '../domain/orders.ts';
 import { jsonBody } from '../http/body.ts';
 import { passwordOf } from '../http/client-address.ts';
 import { type AppEnv, idempotent } from '../http/idempotency.ts';
-import { operation } from '../http/openapi.ts';
+import { describeRoute, operation } from '../http/openapi.ts';
 import { ok } from '../http/respond.ts';
 import { answers, schemas } from '../http/schemas.ts';
 import { tokenProof } from '../http/token.ts';

@@ -3,9 +3,8 @@
  * deadline of its own, far shorter than a request's: a load balancer asks it to decide quickly.
  */
 import { Hono } from 'hono';
-import { describeRoute } from 'hono-openapi';
 import type { Deps } from '../domain/deps.ts';
-import { operation } from '../http/openapi.ts';
+import { describeRoute, operation } from '../http/openapi.ts';
 import { fail, ok } from '../http/respond.ts';
 import { answers } from '../http/schemas.ts';
 

@@ -3,9 +3,9 @@
  * routes of `app`, once, at its first request). The docs page is routes/docs.ts.
  */
 import { Hono } from 'hono';
-import { describeRoute, openAPIRouteHandler } from 'hono-openapi';
+import { openAPIRouteHandler } from 'hono-openapi';
 import type { createMetrics } from '../http/metrics.ts';
-import { openApiOptions, operation } from '../http/openapi.ts';
+import { describeRoute, openApiOptions, operation } from '../http/openapi.ts';
 
 const tags: ['service'] = ['service'];
 

@@ -5,12 +5,11 @@
  * the blob store with their content type; being addressed by content, they are cached for good.
  */
 import { type Context, Hono } from 'hono';
-import { describeRoute } from 'hono-openapi';
 import { contentType } from '../catalogue/blobs.ts';
 import type { BookRecord } from '../catalogue/book.ts';
 import type { Deps } from '../domain/deps.ts';
 import { DomainError, Kind } from '../errors.ts';
-import { type Check, operation } from '../http/openapi.ts';
+import { type Check, describeRoute, operation } from '../http/openapi.ts';
 
 const notFound = (message: string) => new DomainError(Kind.PICTURE_MISSING, { why: message });
 

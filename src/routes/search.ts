@@ -2,12 +2,11 @@
  * Search: /search/search_books and its aliases /buyer/search and /seller/search.
  */
 import { Hono } from 'hono';
-import { describeRoute } from 'hono-openapi';
 import type { Deps } from '../domain/deps.ts';
 import { DomainError, Kind } from '../errors.ts';
 import { jsonBody } from '../http/body.ts';
 import type { AppEnv } from '../http/idempotency.ts';
-import { operation } from '../http/openapi.ts';
+import { describeRoute, operation } from '../http/openapi.ts';
 import { okSpliced } from '../http/respond.ts';
 import { answers, schemas } from '../http/schemas.ts';
 import { searchBooks } from '../search/search.ts';

@@ -2,7 +2,6 @@
  * /seller: open stores, list and restock books, ship orders, the seller's order lists, stock levels.
  */
 import { Hono } from 'hono';
-import { describeRoute } from 'hono-openapi';
 import { blobHash } from '../catalogue/blobs.ts';
 import type { BookRecord } from '../catalogue/book.ts';
 import type { Deps } from '../domain/deps.ts';
@@ -12,7 +11,7 @@ import { invalid } from '../errors.ts';
 import { jsonBody } from '../http/body.ts';
 import { passwordOf } from '../http/client-address.ts';
 import { type AppEnv, idempotent } from '../http/idempotency.ts';
-import { operation } from '../http/openapi.ts';
+import { describeRoute, operation } from '../http/openapi.ts';
 import { ok } from '../http/respond.ts';
 import { answers, schemas } from '../http/schemas.ts';
 import { requireToken } from '../http/token.ts';
